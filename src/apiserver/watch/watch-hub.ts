@@ -1,0 +1,168 @@
+/**
+ * One store watch per resource, fanned out in-process to every HTTP watcher of that resource
+ * (as kube-apiserver's watch cache): a ring buffer of recent events lets a watcher that starts
+ * from a recent resourceVersion replay without touching the store; an older start opens a
+ * dedicated store watch that replays history. Each subscriber has a bounded queue; a subscriber
+ * that falls too far behind is closed and re-watches (upstream does the same).
+ */
+import type { KubeObject, ResourceTraits } from "../../api/types.js";
+import type { Backend, StoreError, StoreEvent, WatchHandle } from "../../store/types.js";
+import { decodeObject } from "../registry/codec.js";
+import { resourcePrefix } from "../registry/keys.js";
+import { createLogger } from "../../lib/log.js";
+
+const log = createLogger("watch-hub");
+
+export interface HubEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  revision: number;
+  object: KubeObject;
+  /** The previous version (for MODIFIED/DELETED), to turn selector transitions into ADDED/DELETED. */
+  prev?: KubeObject;
+}
+
+export interface Subscriber {
+  /** Deliver events in order; return false when the subscriber cannot keep up (it is then closed). */
+  push(events: HubEvent[]): boolean;
+  /** The watch cannot continue (compacted history, store gone); the client should re-list. */
+  fail(err: StoreError | Error): void;
+}
+
+const RING_SIZE = 20_000;
+
+export function toHubEvent(e: StoreEvent): HubEvent {
+  if (e.type === "delete") {
+    const object = decodeObject(e.kv);
+    object.metadata.resourceVersion = String(e.revision);
+    return { type: "DELETED", revision: e.revision, object, prev: e.prevKv ? decodeObject(e.prevKv) : undefined };
+  }
+  return {
+    type: e.created ? "ADDED" : "MODIFIED",
+    revision: e.revision,
+    object: decodeObject(e.kv),
+    prev: e.prevKv ? decodeObject(e.prevKv) : undefined,
+  };
+}
+
+class ResourceHub {
+  private ring: HubEvent[] = [];
+  private subs = new Set<Subscriber>();
+  private handle?: WatchHandle;
+  /** Events with revision > floor are all in the ring. */
+  private floor = 0;
+  /** Highest revision seen by this hub (for bookmarks). */
+  lastRevision = 0;
+  private starting?: Promise<void>;
+
+  constructor(private backend: Backend, private prefix: string) {}
+
+  async start(): Promise<void> {
+    if (this.handle) return;
+    if (this.starting) return this.starting;
+    this.starting = (async () => {
+      const rev = await this.backend.currentRevision();
+      this.floor = rev;
+      this.lastRevision = rev;
+      this.handle = this.backend.watch({
+        prefix: this.prefix,
+        afterRevision: rev,
+        onEvents: (events) => this.onEvents(events.map(toHubEvent)),
+        onError: (err) => this.onError(err),
+      });
+    })();
+    try {
+      await this.starting;
+    } finally {
+      this.starting = undefined;
+    }
+  }
+
+  private onEvents(events: HubEvent[]): void {
+    for (const e of events) {
+      this.ring.push(e);
+      this.lastRevision = Math.max(this.lastRevision, e.revision);
+    }
+    if (this.ring.length > RING_SIZE) {
+      const drop = this.ring.length - RING_SIZE;
+      this.floor = this.ring[drop - 1].revision;
+      this.ring.splice(0, drop);
+    }
+    for (const s of this.subs) {
+      if (!s.push(events)) {
+        this.subs.delete(s);
+        s.fail(new Error("watcher fell too far behind"));
+      }
+    }
+  }
+
+  private onError(err: StoreError): void {
+    log.warn("store watch ended; restarting", { prefix: this.prefix, err: err.message });
+    this.handle = undefined;
+    this.ring = [];
+    const subs = [...this.subs];
+    this.subs.clear();
+    for (const s of subs) s.fail(err);
+  }
+
+  /** Subscribe for events after `afterRevision`; returns an unsubscribe function. */
+  async subscribe(afterRevision: number, sub: Subscriber): Promise<() => void> {
+    await this.start();
+    if (afterRevision >= this.floor) {
+      const replay = this.ring.filter((e) => e.revision > afterRevision);
+      if (replay.length > 0 && !sub.push(replay)) {
+        sub.fail(new Error("watcher fell too far behind"));
+        return () => {};
+      }
+      this.subs.add(sub);
+      return () => this.subs.delete(sub);
+    }
+    // Older than the ring: a dedicated store watch replays history (or reports Compacted).
+    const h = this.backend.watch({
+      prefix: this.prefix,
+      afterRevision,
+      onEvents: (events) => {
+        if (!sub.push(events.map(toHubEvent))) {
+          h.cancel();
+          sub.fail(new Error("watcher fell too far behind"));
+        }
+      },
+      onError: (err) => sub.fail(err),
+    });
+    return () => h.cancel();
+  }
+
+  close(): void {
+    this.handle?.cancel();
+    this.handle = undefined;
+    this.subs.clear();
+  }
+}
+
+export class WatchHub {
+  private hubs = new Map<string, ResourceHub>();
+
+  constructor(private backend: Backend) {}
+
+  private hub(t: ResourceTraits): ResourceHub {
+    const prefix = resourcePrefix(t);
+    let h = this.hubs.get(prefix);
+    if (!h) {
+      h = new ResourceHub(this.backend, prefix);
+      this.hubs.set(prefix, h);
+    }
+    return h;
+  }
+
+  subscribe(t: ResourceTraits, afterRevision: number, sub: Subscriber): Promise<() => void> {
+    return this.hub(t).subscribe(afterRevision, sub);
+  }
+
+  lastRevision(t: ResourceTraits): number {
+    return this.hub(t).lastRevision;
+  }
+
+  close(): void {
+    for (const h of this.hubs.values()) h.close();
+    this.hubs.clear();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Starts a whole Cistern in this process (what `cistern up` runs): the store, the API server
+ * and, as they land, the EFS service, controllers and node agents. Components still talk to
+ * each other only through their published protocols (HTTPS Kubernetes API, EFS API).
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
+import { openBackend, type Backend } from "../store/index.js";
+import { startApiServer, type ApiServer } from "../apiserver/index.js";
+import { ensureServerCert } from "../lib/pki.js";
+import { writeFileAtomic } from "../lib/atomic-file.js";
+import { createLogger } from "../lib/log.js";
+import { writeEnvFile, writeKubeconfig } from "./kubeconfig.js";
+
+const log = createLogger("cistern");
+
+export interface ClusterOptions {
+  dataDir: string;
+  apiHost: string;
+  apiPort: number;
+  storeUrl?: string;
+}
+
+export interface Cluster {
+  dataDir: string;
+  apiServer: ApiServer;
+  backend: Backend;
+  kubeconfigPath: string;
+  envPath: string;
+  adminToken: string;
+  caPem: string;
+  stop(): Promise<void>;
+}
+
+function ensureToken(path: string): string {
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  const token = randomBytes(32).toString("base64url");
+  writeFileAtomic(path, token + "\n", 0o600);
+  return token;
+}
+
+export async function startCluster(o: ClusterOptions): Promise<Cluster> {
+  const dataDir = resolve(o.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const pkiDir = join(dataDir, "pki");
+  const cert = await ensureServerCert(pkiDir, "apiserver", o.apiHost === "0.0.0.0" || o.apiHost === "127.0.0.1" ? [] : [o.apiHost]);
+  const adminToken = ensureToken(join(pkiDir, "admin.token"));
+  const backend = await openBackend(o.storeUrl ?? `sqlite://${join(dataDir, "state.db")}`);
+  const stops: (() => Promise<void>)[] = [() => backend.close()];
+  try {
+    const apiServer = await startApiServer({
+      backend,
+      tls: { cert: cert.certPem, key: cert.keyPem },
+      host: o.apiHost,
+      port: o.apiPort,
+      tokens: [{ token: adminToken, user: { name: "cistern-admin", groups: ["system:masters", "system:authenticated"] } }],
+    });
+    stops.unshift(() => apiServer.close());
+    const server = apiServer.url.replace("://0.0.0.0:", "://127.0.0.1:");
+    const kubeconfigPath = join(dataDir, "kubeconfig");
+    const envPath = join(dataDir, "env");
+    writeKubeconfig(kubeconfigPath, { server, caPem: cert.caPem, token: adminToken });
+    writeEnvFile(envPath, { KUBECONFIG: kubeconfigPath });
+    return {
+      dataDir, apiServer, backend, kubeconfigPath, envPath, adminToken, caPem: cert.caPem,
+      async stop() {
+        for (const s of stops) {
+          try {
+            await s();
+          } catch (e) {
+            log.warn("shutdown step failed", { err: (e as Error).message });
+          }
+        }
+      },
+    };
+  } catch (e) {
+    for (const s of stops) await s().catch(() => {});
+    throw e;
+  }
+}

@@ -1,0 +1,31 @@
+/** `cistern up`: run everything in the foreground until SIGINT/SIGTERM. */
+import type { Command } from "commander";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { startCluster } from "../cluster.js";
+
+export function registerUp(program: Command): void {
+  program
+    .command("up")
+    .description("Start Cistern in the foreground (API server, controllers, EFS service, node agents)")
+    .option("--data-dir <dir>", "where all state lives", join(homedir(), ".cistern"))
+    .option("--api-host <host>", "address the API server listens on", "127.0.0.1")
+    .option("--api-port <port>", "API server port (0 picks a free one)", "6443")
+    .option("--store <url>", "store URL: sqlite:///path/state.db (default, in the data dir) or memory://")
+    .action(async (opts: { dataDir: string; apiHost: string; apiPort: string; store?: string }) => {
+      const port = Number(opts.apiPort);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--api-port: not a port: ${opts.apiPort}`);
+      const cluster = await startCluster({ dataDir: opts.dataDir, apiHost: opts.apiHost, apiPort: port, storeUrl: opts.store });
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`cistern: ${signal} received, shutting down\n`);
+        await cluster.stop();
+        process.exit(0);
+      };
+      process.on("SIGINT", () => void stop("SIGINT"));
+      process.on("SIGTERM", () => void stop("SIGTERM"));
+      process.stdout.write(`Cistern is ready at ${cluster.apiServer.url}: source ${cluster.envPath} (KUBECONFIG=${cluster.kubeconfigPath})\n`);
+    });
+}

@@ -1,0 +1,15 @@
+/**
+ * The `cistern` command tree. Entry points are the only code that reads argv/env and wires
+ * components together; each command lives in commands/<name>.ts.
+ */
+import { Command } from "commander";
+import { registerUp } from "./commands/up.js";
+
+const program = new Command();
+program.name("cistern").description("A local Kubernetes storage stack: API server, PV/PVC controllers, EFS-compatible file service, EFS CSI driver and a runc node agent.").version("0.1.0");
+registerUp(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`cistern: ${(err as Error).message ?? String(err)}\n`);
+  process.exit(1);
+});
