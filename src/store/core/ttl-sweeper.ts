@@ -7,11 +7,23 @@
  * in the meantime is left alone (its newer write re-tracks or forgets it).
  */
 import { createLogger } from "../../lib/log.js";
+import { StoreError } from "../types.js";
 
 const log = createLogger("store/ttl");
 
 /** Deletes `key` if still at `modRevision`; must swallow NotFound/Conflict itself. */
 export type ExpireFn = (key: string, modRevision: number) => Promise<void>;
+
+/** An ExpireFn from a conditional delete: a key that changed, vanished or a closed store is not an error. */
+export function expireByDelete(del: (key: string, modRevision: number) => Promise<unknown>): ExpireFn {
+  return async (key, modRevision) => {
+    try {
+      await del(key, modRevision);
+    } catch (err) {
+      if (!(err instanceof StoreError) || !["NotFound", "Conflict", "Unavailable"].includes(err.code)) throw err;
+    }
+  };
+}
 
 interface Due {
   at: number;

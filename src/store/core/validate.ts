@@ -35,3 +35,12 @@ export function checkExpectedRevision(rev: unknown): number {
   }
   return rev;
 }
+
+/** The list limit as a number of items, or undefined for no limit (absent or 0). */
+export function checkLimit(limit: unknown): number | undefined {
+  if (limit === undefined || limit === 0) return undefined;
+  if (typeof limit !== "number" || !Number.isSafeInteger(limit) || limit < 0) {
+    throw new TypeError(`list limit must be a non-negative integer, got ${String(limit)}`);
+  }
+  return limit;
+}

@@ -7,12 +7,11 @@ import { assertValidKey, assertValidPrefix } from "../core/keys.js";
 import { planWrite, type WriteOp } from "../core/plan-write.js";
 import { resolveReadRevision, unavailableError, assertRevisionArg } from "../core/revisions.js";
 import { rowEvent, rowKv, type LogRow } from "../core/rows.js";
-import { TtlSweeper } from "../core/ttl-sweeper.js";
-import { checkExpectedRevision, checkTtl, checkValue, DEFAULT_MAX_VALUE_BYTES } from "../core/validate.js";
+import { expireByDelete, TtlSweeper } from "../core/ttl-sweeper.js";
+import { checkExpectedRevision, checkLimit, checkTtl, checkValue, DEFAULT_MAX_VALUE_BYTES } from "../core/validate.js";
 import { DEFAULT_HISTORY_PAGE, DEFAULT_WATCH_BUFFER_EVENTS, WatchHub } from "../core/watch-hub.js";
 import {
   StoreError,
-  isStoreError,
   type Backend,
   type GetResult,
   type KeyValue,
@@ -53,13 +52,7 @@ export class MemoryBackend implements Backend {
       bufferEvents: opts.watchBufferEvents ?? DEFAULT_WATCH_BUFFER_EVENTS,
       historyPage: opts.historyPage ?? DEFAULT_HISTORY_PAGE,
     });
-    this.ttl = new TtlSweeper(async (key, rev) => {
-      try {
-        await this.delete(key, rev);
-      } catch (err) {
-        if (!isStoreError(err, "NotFound") && !isStoreError(err, "Conflict") && !isStoreError(err, "Unavailable")) throw err;
-      }
-    });
+    this.ttl = new TtlSweeper(expireByDelete((key, rev) => this.delete(key, rev)));
   }
 
   async get(key: string, revision?: number): Promise<GetResult> {
@@ -74,7 +67,8 @@ export class MemoryBackend implements Backend {
     this.ensureOpen();
     assertValidPrefix(opts.prefix);
     const rev = this.readRevision(opts.revision);
-    const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+    if (opts.startAfter !== undefined) assertValidPrefix(opts.startAfter);
+    const limit = checkLimit(opts.limit) ?? Infinity;
     const items: KeyValue[] = [];
     let remaining = 0;
     this.log.scan(opts.prefix, opts.startAfter, rev, (row) => {
