@@ -1,0 +1,50 @@
+/**
+ * Detaching efs-fuse mounts, including dead ones whose daemon is gone (every access then fails with
+ * ENOTCONN, so nothing here stats the mount point itself). Only mounts of type fuse.efs are touched.
+ */
+import { execFile } from "node:child_process";
+import { realpathSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { checkPath } from "./args.js";
+import { efsFuseMountsAt } from "./mountinfo.js";
+
+const execFileAsync = promisify(execFile);
+
+/** The mount point as mountinfo spells it: symlinks in the parent resolved, the last name kept. */
+export function canonicalMountPoint(target: string): string {
+  const p = checkPath("target", target);
+  if (p === "/") return p;
+  try {
+    return join(realpathSync(dirname(p)), basename(p));
+  } catch {
+    return p;
+  }
+}
+
+async function detachOnce(mountPoint: string): Promise<string | undefined> {
+  // Lazy: a busy or dead mount is detached now and cleaned up when its last user goes away.
+  try {
+    await execFileAsync("umount", ["-l", "-c", "--", mountPoint]);
+    return undefined;
+  } catch (err) {
+    try {
+      await execFileAsync("fusermount3", ["-u", "-z", "--", mountPoint]);
+      return undefined;
+    } catch (err2) {
+      return `${(err as Error).message.trim()}; ${(err2 as Error).message.trim()}`;
+    }
+  }
+}
+
+/** Unmounts every efs-fuse mount stacked on target. Succeeds when there is none (idempotent). */
+export async function unmountEfsFuse(target: string): Promise<void> {
+  const mountPoint = canonicalMountPoint(target);
+  let lastError: string | undefined;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    if (efsFuseMountsAt(mountPoint).length === 0) return;
+    lastError = await detachOnce(mountPoint);
+  }
+  if (efsFuseMountsAt(mountPoint).length === 0) return;
+  throw new Error(`efs-fuse: could not unmount ${mountPoint}${lastError ? `: ${lastError}` : ""}`);
+}
