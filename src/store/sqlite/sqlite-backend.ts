@@ -30,7 +30,7 @@ import { checkpointTruncate, compactTo } from "./compact.js";
 import { DEFAULT_OPEN_SETTINGS, openDatabase } from "./open.js";
 import { countRange, readAt, readHistory, readRange } from "./read.js";
 import { prepareStatements, type Statements } from "./statements.js";
-import { GroupCommitWriter, type CommittedRow } from "./write.js";
+import { GroupCommitWriter, type CommittedRow, type WriterStats } from "./write.js";
 
 export interface SqliteBackendOptions {
   /** Largest value accepted (default 1.5 MiB, as etcd). */
@@ -198,6 +198,11 @@ export class SqliteBackend implements Backend {
     const pages = Number(this.db.pragma("page_count", { simple: true }));
     const pageSize = Number(this.db.pragma("page_size", { simple: true }));
     return { dbBytes: pages * pageSize, walBytes: fileSize(`${this.db.name}-wal`), rows: this.s.rowCount.get()?.n ?? 0 };
+  }
+
+  /** Group-commit counters: transactions committed, rows appended, transactions rolled back. */
+  writeStats(): WriterStats {
+    return { ...this.writer.stats };
   }
 
   /** Commits writes already accepted, ends watches with Unavailable, stops compaction, closes the file. */

@@ -58,9 +58,20 @@ export function insertPlanned(s: Statements, op: WriteOp, planned: PlannedRow): 
   }
 }
 
+/** Counters for metrics and the bench. */
+export interface WriterStats {
+  /** Transactions committed. */
+  commits: number;
+  /** Writes acknowledged as committed (rows appended). */
+  rows: number;
+  /** Transactions rolled back because they could not commit. */
+  failedCommits: number;
+}
+
 export class GroupCommitWriter {
   private queue: Pending[] = [];
   private scheduled = false;
+  readonly stats: WriterStats = { commits: 0, rows: 0, failedCommits: 0 };
 
   constructor(
     private readonly s: Statements,
@@ -90,6 +101,7 @@ export class GroupCommitWriter {
     try {
       outcomes = this.commit(batch);
     } catch (err) {
+      this.stats.failedCommits++;
       const failure = new StoreError("Unavailable", `write not committed: ${(err as Error).message}`);
       log.error("write batch failed; rolled back", { writes: batch.length, err });
       for (const p of batch) p.reject(failure);
@@ -103,6 +115,8 @@ export class GroupCommitWriter {
       ackFailure = new StoreError("Unavailable", `write outcome unknown: ${(err as Error).message}`);
     }
     const committed = outcomes.filter((o): o is CommittedRow => !(o instanceof StoreError));
+    this.stats.commits++;
+    this.stats.rows += committed.length;
     if (committed.length > 0) this.onCommitted(committed);
     batch.forEach((p, i) => {
       const o = outcomes[i];
