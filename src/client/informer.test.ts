@@ -257,6 +257,48 @@ describe("informer fault handling", () => {
     expect(inf.lastSyncResourceVersion).toBe(marker.metadata.resourceVersion);
   });
 
+  it("restarts a paginated list from scratch when its continue token expires", async () => {
+    for (const n of ["a", "b", "c"]) server.seed(pvcs, pvc(n));
+    let expired = false;
+    server.intercept = (req, res) => {
+      if (!req.query.get("continue") || expired) return false;
+      expired = true;
+      res.writeHead(410, { "content-type": "application/json" });
+      res.end(JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", code: 410, reason: "Expired", message: "The provided continue parameter is too old" }));
+      return true;
+    };
+    const inf = track(createInformer(client.resource(pvcs), { ...fast, pageSize: 2 }));
+    inf.start();
+    await inf.waitForSync();
+    expect(inf.keys().sort()).toEqual(["default/a", "default/b", "default/c"]);
+    // first page, expired continue, then a fresh first page and its continuation
+    expect(listRequests().map((r) => (r.query.get("continue") ? "next" : "first"))).toEqual(["first", "next", "first", "next"]);
+  });
+
+  it("re-delivers the cache to onUpdate on resync", async () => {
+    server.seed(pvcs, pvc("a"));
+    const inf = track(createInformer(client.resource(pvcs), { ...fast, resyncMs: 20 }));
+    const updates: string[] = [];
+    inf.onUpdate((oldObj, newObj) => {
+      if (oldObj === newObj) updates.push(newObj.metadata.name as string);
+    });
+    inf.start();
+    await inf.waitForSync();
+    await until(() => updates.length >= 2, "two resyncs");
+    expect(updates.slice(0, 2)).toEqual(["a", "a"]);
+  });
+
+  it("waitForSync honours an abort signal", async () => {
+    server.intercept = () => true; // never answer
+    const inf = track(createInformer(client.resource(pvcs), fast));
+    inf.start();
+    const ac = new AbortController();
+    const waiting = inf.waitForSync(ac.signal);
+    ac.abort(new Error("gave up"));
+    await expect(waiting).rejects.toThrow("gave up");
+    server.intercept = undefined;
+  });
+
   it("retries a failing list with backoff until it succeeds", async () => {
     let failures = 0;
     server.intercept = (req, res) => {
