@@ -70,6 +70,17 @@ void efs_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, errno);
 		return;
 	}
+	/* Opened through a name another client has since removed (our cached entry is stale): say so,
+	 * and the kernel looks the name up again, finding it gone, as an NFS client would. */
+	struct stat st;
+	if (fstat(fd, &st) == 0 && st.st_nlink == 0) {
+		close(fd);
+		fuse_reply_err(req, ESTALE);
+		return;
+	}
+	/* Close-to-open consistency, as NFS gives: forget cached attributes so the first read after this
+	 * open fetches the size another client may have changed (attributes only: no locks involved). */
+	fuse_lowlevel_notify_inval_inode(efs_fs_of(req)->se, ino, -1, 0);
 	finish_open(req, n, fd, fi, NULL);
 }
 

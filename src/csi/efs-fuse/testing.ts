@@ -24,7 +24,8 @@ export async function buildDaemon(): Promise<string> {
   const binary = efsFuseBuildPath();
   const srcDir = join(root, "native", "efs-fuse");
   const built = existsSync(binary) ? statSync(binary).mtimeMs : 0;
-  const stale = readdirSync(srcDir).filter((f) => statSync(join(srcDir, f)).mtimeMs > built);
+  const sources = readdirSync(srcDir).filter((f) => /\.(c|h)$|^build\.json$/.test(f));
+  const stale = sources.filter((f) => statSync(join(srcDir, f)).mtimeMs > built);
   if (stale.length > 0) throw new Error(`efs-fuse was not built (stale: ${stale.join(", ")}): ${output}`);
   return binary;
 }
