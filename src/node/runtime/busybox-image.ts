@@ -1,0 +1,87 @@
+/**
+ * The built-in "busybox" image: a rootfs made from the host's static busybox binary, with every applet as a
+ * relative symlink to /bin/busybox, a minimal /etc/passwd and /etc/group, and the usual top-level directories.
+ * Its id is derived from the binary's hash, so an upgraded busybox gets a fresh image and old containers keep theirs.
+ */
+import { execFile } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { childPath, mkdirBeneath, openBeneath, openParentBeneath, validateRelativePath } from "../../lib/safe-path/index.js";
+import { RuntimeError } from "./errors.js";
+import { DEFAULT_PATH, type ImageConfig, type ProgressFn } from "./image-types.js";
+
+const run = promisify(execFile);
+const BUILD_VERSION = "1";
+const ROOT = { uid: 0, gid: 0 };
+
+export const DEFAULT_BUSYBOX = "/usr/bin/busybox";
+
+export function busyboxImageId(busyboxPath: string): string {
+  let hash: string;
+  try {
+    hash = crypto.createHash("sha256").update(fs.readFileSync(busyboxPath)).digest("hex");
+  } catch (e) {
+    throw new RuntimeError("ImageNotFound", `busybox image unavailable: cannot read ${busyboxPath} (install busybox-static)`, { cause: e });
+  }
+  return `busybox-${hash.slice(0, 16)}-v${BUILD_VERSION}`;
+}
+
+const DIRS: [string, number][] = [
+  ["bin", 0o755],
+  ["sbin", 0o755],
+  ["usr", 0o755],
+  ["usr/bin", 0o755],
+  ["usr/sbin", 0o755],
+  ["etc", 0o755],
+  ["tmp", 0o1777],
+  ["var", 0o755],
+  ["var/tmp", 0o1777],
+  ["home", 0o755],
+  ["root", 0o700],
+  ["proc", 0o555],
+  ["sys", 0o555],
+  ["dev", 0o755],
+  ["run", 0o755],
+];
+
+const PASSWD = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n";
+const GROUP = "root:x:0:\nnobody:x:65534:\n";
+
+function writeFileBeneath(rootfs: string, rel: string, content: string | Buffer, mode: number): void {
+  const h = openBeneath(rootfs, rel, { flags: fs.constants.O_WRONLY | fs.constants.O_TRUNC, create: { mode, ...ROOT } });
+  try {
+    fs.writeFileSync(h.fd, content);
+  } finally {
+    h.close();
+  }
+}
+
+/** Fill `rootfs` (an empty directory) with the busybox image. */
+export async function buildBusyboxRootfs(rootfs: string, busyboxPath: string, onProgress?: ProgressFn): Promise<ImageConfig> {
+  onProgress?.({ phase: "build", message: `building busybox image from ${busyboxPath}`, done: 0 });
+  for (const [d, mode] of DIRS) mkdirBeneath(rootfs, d, { mode, ...ROOT }).close();
+  writeFileBeneath(rootfs, "bin/busybox", fs.readFileSync(busyboxPath), 0o755);
+  writeFileBeneath(rootfs, "etc/passwd", PASSWD, 0o644);
+  writeFileBeneath(rootfs, "etc/group", GROUP, 0o644);
+
+  const { stdout } = await run(busyboxPath, ["--list-full"], { maxBuffer: 1 << 20 });
+  const applets = stdout.split("\n").map((l) => l.trim()).filter((l) => l && l !== "bin/busybox");
+  let done = 0;
+  for (const applet of applets) {
+    validateRelativePath(applet);
+    const target = path.posix.relative(path.posix.dirname(applet), "bin/busybox");
+    const { parent, name } = openParentBeneath(rootfs, applet, { mode: 0o755, ...ROOT });
+    try {
+      fs.symlinkSync(target, childPath(parent.fd, name));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    } finally {
+      parent.close();
+    }
+    if (++done % 50 === 0) onProgress?.({ phase: "build", message: "linking applets", done, total: applets.length });
+  }
+  onProgress?.({ phase: "build", message: "linking applets", done, total: applets.length });
+  return { entrypoint: [], cmd: ["sh"], env: [`PATH=${DEFAULT_PATH}`], workingDir: "", user: "" };
+}
