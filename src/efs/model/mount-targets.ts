@@ -42,6 +42,12 @@ function regionShort(region: string): string {
   return parts.map((p, i) => (i === parts.length - 1 ? p : p[0])).join("");
 }
 
+/** The zone ID AWS would give a zone name of this region ("us-east-1b" → "use1-az2"). */
+export function availabilityZoneId(region: string, zoneName: string): string {
+  const index = Math.max(0, "abcdef".indexOf(zoneName.slice(-1)));
+  return `${regionShort(region)}-az${index + 1}`;
+}
+
 export class MountTargets {
   constructor(
     private readonly s: State,
