@@ -59,7 +59,8 @@ class Watcher implements WatchHandle {
     if (!event.kv.key.startsWith(this.opts.prefix)) return;
     this.buffer.push(event);
     if (this.buffer.length > this.hub.options.bufferEvents) {
-      this.end(new StoreError("Unavailable", `watcher on ${JSON.stringify(this.opts.prefix)} fell behind and was dropped`));
+      const { name, bufferEvents } = this.hub.options;
+      this.end(new StoreError("Unavailable", `${name}: watcher on ${JSON.stringify(this.opts.prefix)} fell more than ${bufferEvents} events behind and was dropped`));
       return;
     }
     if (this.state === "live" && !this.drainScheduled) {

@@ -5,12 +5,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { setFailpoints } from "../../lib/failpoints.js";
 import { startCompactor } from "../compactor.js";
 import { SqliteBackend } from "./sqlite-backend.js";
 
 const root = mkdtempSync(join(tmpdir(), "cistern-compact-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => setFailpoints(undefined));
 let n = 0;
 const value = new Uint8Array(2048).fill(7);
 
@@ -86,5 +88,21 @@ describe("SQLite compaction", () => {
     expect(floor % 5).toBe(0); // only whole batches were recorded
     expect((await again.get("/k")).kv?.modRevision).toBe(101);
     await again.close();
+  });
+
+  it("a compaction batch that fails before commit is rolled back whole, and a later pass succeeds", async () => {
+    const b = SqliteBackend.open(join(root, `c${++n}.db`), { compactBatchRevisions: 20 });
+    let rev = (await b.create("/k", value)).modRevision;
+    for (let i = 0; i < 60; i++) rev = (await b.update("/k", value, rev)).modRevision;
+    const rows = (await b.stats()).rows;
+    setFailpoints("store.sqlite.compact.beforeCommit=2*throw");
+    await expect(b.compact(50)).rejects.toThrow(/failpoint store.sqlite.compact.beforeCommit/);
+    expect(await b.compactRevision()).toBe(20); // the first batch committed, the second rolled back
+    expect((await b.stats()).rows).toBe(rows - 19);
+    await b.compact(50);
+    expect(await b.compactRevision()).toBe(50);
+    expect((await b.stats()).rows).toBe(rows - 49);
+    expect((await b.get("/k", 50)).kv?.modRevision).toBe(50);
+    await b.close();
   });
 });
