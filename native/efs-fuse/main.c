@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "ops.h"
@@ -72,9 +74,17 @@ static const struct fuse_lowlevel_ops efs_ops = {
 
 static int open_source(struct efs_fs *fs, struct stat *st)
 {
-	fs->source_fd = open(fs->opts.source, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* No symlink anywhere in the path: a component swapped for a link between the caller's checks
+	 * and this open would otherwise point the whole mount somewhere else (the runc/kubelet subPath
+	 * race). The path must already be resolved. */
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	fs->source_fd = (int)syscall(SYS_openat2, AT_FDCWD, fs->opts.source, &how, sizeof(how));
 	if (fs->source_fd < 0) {
-		fprintf(stderr, "efs-fuse: cannot open source %s: %s\n", fs->opts.source, strerror(errno));
+		fprintf(stderr, "efs-fuse: cannot open source %s: %s%s\n", fs->opts.source, strerror(errno),
+			errno == ELOOP ? " (the path must not contain symlinks)" : "");
 		return -1;
 	}
 	if (fstat(fs->source_fd, st) != 0) {

@@ -2,7 +2,7 @@
 // mounts (daemon killed) cleaned up by unmountEfsFuse.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EFS_FUSE_BINARY_ENV, findEfsFuseBinary, isFuseAvailable, mountEfsFuse, unmountEfsFuse } from "./index.js";
 import { efsFuseMountsAt } from "./mountinfo.js";
@@ -87,6 +87,21 @@ describe("mount and unmount", () => {
   it("reports the daemon's own error when it cannot mount", async () => {
     await expect(mountEfsFuse({ source: join(box.base, "missing"), target: box.target, fsName: "efs:fs-0000000000000000e" }))
       .rejects.toThrow(/cannot open source .*missing/);
+    expect(efsFuseMountsAt(box.target)).toHaveLength(0);
+  });
+
+  it("refuses a source path that goes through a symlink", async () => {
+    symlinkSync(box.base, join(box.base, "via-link"));
+    await expect(mountEfsFuse({ source: join(box.base, "via-link", "src"), target: box.target, fsName: "efs:fs-0000000000000000e" }))
+      .rejects.toThrow(/must not contain symlinks/);
+    // Links in the target's parents are resolved (mountinfo shows the real path); only the last
+    // component must be the directory itself.
+    const m = await mountEfsFuse({ source: box.source, target: join(box.base, "via-link", "mnt"), fsName: "efs:fs-0000000000000000e" });
+    expect(m.target).toBe(box.target);
+    await m.unmount();
+    symlinkSync(box.target, join(box.base, "target-link"));
+    await expect(mountEfsFuse({ source: box.source, target: join(box.base, "target-link"), fsName: "efs:fs-0000000000000000e" }))
+      .rejects.toThrow(/not a directory/);
     expect(efsFuseMountsAt(box.target)).toHaveLength(0);
   });
 

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync, statSync } from "node:fs";
+import { lstatSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "../../lib/log.js";
@@ -42,7 +42,8 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 export async function mountEfsFuse(options: MountEfsFuseOptions): Promise<EfsFuseMount> {
   const binary = findEfsFuseBinary();
   const target = canonicalMountPoint(checkPath("target", options.target));
-  if (!statSync(target).isDirectory()) throw new Error(`efs-fuse: target is not a directory: ${target}`);
+  // mount(2) would follow a symlink in the last component; the target must be the directory itself.
+  if (!lstatSync(target).isDirectory()) throw new Error(`efs-fuse: target is not a directory: ${target}`);
   const ownStats = options.statsFile === undefined;
   const statsFile = options.statsFile ?? join(tmpdir(), `cistern-efs-fuse-${randomBytes(6).toString("hex")}.json`);
   const args = buildEfsFuseArgs({ ...options, target, statsFile });
