@@ -84,5 +84,6 @@ export async function startServiceFixture(overrides: Partial<EfsServiceOptions> 
 }
 
 export function clientFor(svc: EfsService, extra: Partial<ConstructorParameters<typeof EFSClient>[0]> = {}): EFSClient {
-  return new EFSClient({ endpoint: svc.url, region: svc.region, credentials: svc.credentials, maxAttempts: 1, ...extra });
+  // A copy: the SDK annotates the credentials object it is given.
+  return new EFSClient({ endpoint: svc.url, region: svc.region, credentials: { ...svc.credentials }, maxAttempts: 1, ...extra });
 }
