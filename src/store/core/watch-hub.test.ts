@@ -79,7 +79,7 @@ describe("WatchHub", () => {
     expect(c.batches).toBe(1);
   });
 
-  it("drops a watcher whose live buffer overflows, with Unavailable, and keeps the others", async () => {
+  it("drops a watcher whose buffer overflows while it reads history, with Unavailable, and keeps the others", async () => {
     const hub = new WatchHub(new FakeSource([]), { name: "t", bufferEvents: 5, historyPage: 10 });
     const slow = collect();
     const narrow = collect();
@@ -151,5 +151,16 @@ describe("WatchHub", () => {
     hub.endAll(new StoreError("Unavailable", "closing"));
     await turns();
     expect(live.errors.map((e) => e.message)).toEqual(["closing"]);
+  });
+
+  it("never drops a live watcher for a large burst from one commit", async () => {
+    const hub = new WatchHub(new FakeSource([]), { name: "t", bufferEvents: 5, historyPage: 10 });
+    const c = collect();
+    hub.watch({ prefix: "/", afterRevision: 0, ...c });
+    await turns();
+    hub.publish(Array.from({ length: 50 }, (_, i) => ev(i + 1)));
+    await turns();
+    expect(c.errors).toEqual([]);
+    expect(c.got).toHaveLength(50);
   });
 });

@@ -4,8 +4,10 @@
  * A watcher subscribes first (so no live event can fall between history and live), then reads
  * history above its start revision from the backend in pages, then drains the live events that
  * arrived meanwhile. Every delivery drops revisions at or below the last one delivered, so nothing
- * arrives twice and order is kept. Live events wait in a bounded per-watcher buffer; a watcher
- * whose buffer overflows is dropped with Unavailable and must re-list (kine's backpressure).
+ * arrives twice and order is kept. Live events that commit while a watcher is still reading
+ * history wait in a bounded per-watcher buffer; a watcher whose buffer overflows is dropped with
+ * Unavailable and must re-list (kine's backpressure). Once caught up, a watcher receives each
+ * commit's events in the next microtask, so it cannot fall behind.
  */
 import { createLogger } from "../../lib/log.js";
 import { StoreError, type StoreEvent, type WatchHandle, type WatchOptions } from "../types.js";
@@ -25,7 +27,7 @@ export interface HistorySource {
 export interface WatchHubOptions {
   /** Backend name, for messages. */
   name: string;
-  /** Live events a watcher may have waiting before it is dropped. */
+  /** Live events a watcher still reading history may have waiting before it is dropped. */
   bufferEvents: number;
   /** History rows read per step while a watcher catches up. */
   historyPage: number;
@@ -58,7 +60,9 @@ class Watcher implements WatchHandle {
     if (this.state === "done" || event.revision <= this.lastDelivered) return;
     if (!event.kv.key.startsWith(this.opts.prefix)) return;
     this.buffer.push(event);
-    if (this.buffer.length > this.hub.options.bufferEvents) {
+    // A live watcher drains its buffer in the next microtask, so only a watcher still reading
+    // history can fall behind; a burst from one large group commit must not drop a live one.
+    if (this.state === "history" && this.buffer.length > this.hub.options.bufferEvents) {
       const { name, bufferEvents } = this.hub.options;
       this.end(new StoreError("Unavailable", `${name}: watcher on ${JSON.stringify(this.opts.prefix)} fell more than ${bufferEvents} events behind and was dropped`));
       return;

@@ -26,7 +26,7 @@ import { MemoryLog } from "./memory-log.js";
 export interface MemoryBackendOptions {
   /** Largest value accepted (default 1.5 MiB, as etcd). */
   maxValueBytes?: number;
-  /** Live events a watcher may have waiting before it is dropped. */
+  /** Live events a watcher still reading history may have waiting before it is dropped. */
   watchBufferEvents?: number;
   /** History rows read per step while a watcher catches up. */
   historyPage?: number;

@@ -35,7 +35,7 @@ import { GroupCommitWriter, type CommittedRow, type WriterStats } from "./write.
 export interface SqliteBackendOptions {
   /** Largest value accepted (default 1.5 MiB, as etcd). */
   maxValueBytes?: number;
-  /** Live events a watcher may have waiting before it is dropped (default 4096). */
+  /** Live events a watcher still reading history may have waiting before it is dropped (default 4096). */
   watchBufferEvents?: number;
   /** History rows read per step while a watcher catches up (default 1000). */
   historyPage?: number;
