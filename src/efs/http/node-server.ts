@@ -5,7 +5,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import type { TLSSocket } from "node:tls";
 import type { Logger } from "../../lib/log.js";
 import { RequestEntityTooLarge } from "../errors.js";
 import { errorResponse, type Dispatcher } from "./dispatch.js";
@@ -49,7 +48,6 @@ function toRequest(req: IncomingMessage, body: Buffer): EfsHttpRequest {
     headers: headerValues(req.rawHeaders),
     body,
     remoteAddress: req.socket.remoteAddress,
-    secure: (req.socket as TLSSocket).encrypted === true,
   };
 }
 

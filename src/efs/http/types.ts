@@ -12,8 +12,6 @@ export interface EfsHttpRequest {
   headers: HeaderValues;
   body: Buffer;
   remoteAddress?: string;
-  /** True when the request arrived over TLS. */
-  secure: boolean;
 }
 
 export interface EfsHttpResponse {

@@ -107,8 +107,4 @@ export class Meter {
   rootUsage(fsId: string, rootPath: string): number | undefined {
     return this.measurements.get(fsId)?.roots.get(pathComponents(rootPath).join("/"));
   }
-
-  lastWalk(fsId: string): number | undefined {
-    return this.measurements.get(fsId)?.timestamp;
-  }
 }

@@ -78,10 +78,6 @@ export class MetadataStore {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  get pending(): number {
-    return this.queue.length;
-  }
-
   private enqueue(op: Op): void {
     if (this.closed) throw new Error("metadata store is closed");
     this.queue.push(op);
