@@ -7,18 +7,16 @@
  *   <dataDir>/fs/<fs-id>/              one file system's root directory, root:root 0755
  *   <dataDir>/trash/<fs-id>.<ms>/      a deleted file system's tree, being removed in the background
  *
- * The data directory itself is operator input and trusted; everything below it is reached without
- * following symlinks. Deleting a file system renames its directory into trash/ (atomic, durable) before
- * the metadata delete is acknowledged; the slow recursive removal happens afterwards and resumes at the
- * next start if interrupted.
+ * The data directory itself is operator input and trusted; everything below it is reached through
+ * src/lib/safe-path (no symlink followed, removal never crosses a mount). Deleting a file system renames
+ * its directory into trash/ (atomic, durable) before the metadata delete is acknowledged; the slow
+ * recursive removal happens afterwards and resumes at the next start if interrupted. A tree with a
+ * mount point inside stays in trash/ (reported) until that mount is gone.
  */
-import { unlink } from "node:fs/promises";
-import { closeSync, mkdirSync, readdirSync, realpathSync, renameSync, lstatSync } from "node:fs";
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, constants } from "node:fs";
 import { join } from "node:path";
+import { isSafePathError, openBeneath, removeTreeBeneath, type BeneathHandle } from "../../lib/safe-path/index.js";
 import { FS_ID } from "../ids.js";
-import { fsyncDir } from "../persistence/credentials.js";
-import { openChildDir, openDir, walkDirs } from "./no-follow.js";
-import { removeTree } from "./remove-tree.js";
 
 function ensurePlainDir(path: string, mode: number): void {
   try {
@@ -27,6 +25,16 @@ function ensurePlainDir(path: string, mode: number): void {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }
   if (!lstatSync(path).isDirectory()) throw new Error(`${path} must be a directory (not a symlink or file)`);
+}
+
+/** fsync a directory so that entries created, renamed or removed in it are durable. */
+export function fsyncDir(path: string): void {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export class DataLayout {
@@ -50,55 +58,58 @@ export class DataLayout {
     return join(this.fsRoot, id);
   }
 
-  /** Creates the file system's root directory if absent (root:root 0755 when running as root). */
+  /** Creates the file system's root directory if absent (root:root 0755 when running as root); durable on return. */
   ensureFileSystemDir(id: string): void {
     this.fileSystemDir(id);
-    const parent = openDir(this.fsRoot);
+    const uid = process.getuid?.() ?? 0;
+    const gid = process.getgid?.() ?? 0;
+    const h = openBeneath(this.fsRoot, id, { directory: true, create: { mode: 0o755, uid, gid } });
     try {
-      const owner = process.getuid?.() === 0 ? { uid: 0, gid: 0 } : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-      const { fd } = walkDirs(parent, [id], { create: () => ({ ...owner, mode: 0o755 }) });
-      closeSync(fd);
+      if (h.created) {
+        fsyncSync(h.fd);
+        fsyncDir(this.fsRoot);
+      }
     } finally {
-      closeSync(parent);
+      h.close();
     }
   }
 
-  /** Opens the file system's root directory (no symlink followed). Caller closes the descriptor. */
-  openFileSystemDir(id: string): number {
+  /**
+   * Opens the file system's root directory without following a symlink. Its `procPath` names exactly that
+   * directory and can serve as the root of further safe-path calls. Caller closes.
+   */
+  openFileSystemDir(id: string): BeneathHandle {
     this.fileSystemDir(id);
-    const parent = openDir(this.fsRoot);
-    try {
-      return openChildDir(parent, id, `fs/${id}`);
-    } finally {
-      closeSync(parent);
-    }
+    return openBeneath(this.fsRoot, id, { directory: true });
   }
 
   /** Moves a file system's directory into trash/ durably; returns the trash path, or undefined if absent. */
   moveToTrash(id: string): string | undefined {
     const from = this.fileSystemDir(id);
-    const to = join(this.trashRoot, `${id}.${Date.now()}`);
+    const name = `${id}.${Date.now()}`;
     try {
-      renameSync(from, to); // rename(2) moves the name itself; a symlink would move as a link, never followed
+      renameSync(from, join(this.trashRoot, name)); // rename(2) moves the name itself; a symlink would move as a link
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw err;
     }
     fsyncDir(this.fsRoot);
     fsyncDir(this.trashRoot);
-    return to;
+    return join(this.trashRoot, name);
   }
 
-  /** Removes everything in trash/; returns the directories left behind because of mount points. */
+  /** Removes everything in trash/; returns what had to stay because a mount point is inside it. */
   async emptyTrash(): Promise<string[]> {
-    const skipped: string[] = [];
-    const fd = openDir(this.trashRoot);
-    closeSync(fd); // refuses a symlinked trash/ before anything is removed under it
+    const kept: string[] = [];
     for (const name of readdirSync(this.trashRoot)) {
-      const st = lstatSync(join(this.trashRoot, name));
-      if (st.isDirectory()) skipped.push(...(await removeTree(join(this.trashRoot, name))).skipped);
-      else await unlink(join(this.trashRoot, name));
+      try {
+        await removeTreeBeneath(this.trashRoot, name);
+      } catch (err) {
+        if (!isSafePathError(err, "MountCrossing")) throw err;
+        kept.push(join(this.trashRoot, name));
+      }
     }
-    return skipped;
+    if (kept.length === 0) fsyncDir(this.trashRoot);
+    return kept;
   }
 }

@@ -7,8 +7,7 @@
  * Entries that vanish during the walk are skipped; the result is, like EFS's, not a snapshot.
  */
 import { promises as fsp, constants } from "node:fs";
-import { fdPath } from "../disk/no-follow.js";
-import { mountPointsUnder } from "../disk/mountinfo.js";
+import { childPath, fdPath, mountsAtOrBelow } from "../../lib/safe-path/index.js";
 import { meteredBytes } from "./metered-size.js";
 
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
@@ -44,7 +43,7 @@ async function walkDir(handle: fsp.FileHandle, rel: string, ctx: WalkContext): P
   const subdirs: string[] = [];
   for (let i = 0; i < names.length; i += ctx.concurrency) {
     const batch = names.slice(i, i + ctx.concurrency);
-    const stats = await Promise.all(batch.map((n) => ignoreVanished(fsp.lstat(fdPath(handle.fd, n)))));
+    const stats = await Promise.all(batch.map((n) => ignoreVanished(fsp.lstat(childPath(handle.fd, n)))));
     stats.forEach((st, j) => {
       if (!st) return;
       if (st.isDirectory()) {
@@ -60,7 +59,7 @@ async function walkDir(handle: fsp.FileHandle, rel: string, ctx: WalkContext): P
     });
   }
   for (const name of subdirs) {
-    const child = await ignoreVanished(fsp.open(fdPath(handle.fd, name), DIR_FLAGS));
+    const child = await ignoreVanished(fsp.open(childPath(handle.fd, name), DIR_FLAGS));
     if (!child) continue;
     try {
       const childRel = rel === "" ? name : `${rel}/${name}`;
@@ -80,7 +79,7 @@ export async function meterTree(rootPath: string, wantedRoots: Iterable<string>,
   const root = await fsp.open(rootPath, DIR_FLAGS);
   try {
     const st = await root.stat();
-    const ctx: WalkContext = { dev: st.dev, rootPath, mounts: mountPointsUnder(rootPath), wanted: new Set(wantedRoots), roots: new Map(), seenInodes: new Set(), concurrency, objects: 0 };
+    const ctx: WalkContext = { dev: st.dev, rootPath, mounts: new Set(mountsAtOrBelow(rootPath).map((m) => m.mountPoint)), wanted: new Set(wantedRoots), roots: new Map(), seenInodes: new Set(), concurrency, objects: 0 };
     const total = await walkDir(root, "", ctx);
     return { total, roots: ctx.roots, objects: ctx.objects };
   } finally {

@@ -13,7 +13,7 @@ import type { Policies } from "./policies.js";
 import type { State } from "./state.js";
 import type { ClientMountRecord, CreationInfo, PosixUser } from "./types.js";
 import { checkPattern, pathComponents } from "./validation.js";
-import { isSafeName } from "../disk/no-follow.js";
+import { isSafePathError, validateRelativePath } from "../../lib/safe-path/index.js";
 
 export interface MountInput {
   fileSystemId: string;
@@ -38,13 +38,15 @@ export type MountDirectoryResolver = (req: {
 const PRINCIPAL_ARN = /^arn:aws[-a-z]*:(iam|sts)::\d{12}:[\w+=,.@\-/]+$/;
 const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,252}$/;
 
+/** Path: absolute; "." / ".." / NUL / over-long components refused (repeated and trailing "/" are tolerated). */
 export function checkMountPath(path: string): string[] {
-  if (!path.startsWith("/") || path.length > 4096) throw new BadRequest(`Path '${path}' must be absolute ("/…") and at most 4096 characters.`);
-  const comps = pathComponents(path);
-  for (const c of comps) {
-    if (!isSafeName(c)) throw new BadRequest(`Path '${path}' has an invalid component '${c}' ('.', '..' and NUL are not allowed).`);
+  if (!path.startsWith("/")) throw new BadRequest(`Path '${path}' must be absolute ("/…").`);
+  try {
+    return validateRelativePath(pathComponents(path).join("/"));
+  } catch (err) {
+    if (isSafePathError(err)) throw new BadRequest(`Path '${path}' is not allowed: ${err.message}.`);
+    throw err;
   }
-  return comps;
 }
 
 export class Mounts {

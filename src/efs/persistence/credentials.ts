@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, constants } from "node:fs";
 import { join } from "node:path";
+import { fsyncDir } from "../disk/layout.js";
 
 export interface Credentials {
   accessKeyId: string;
@@ -28,15 +29,6 @@ function generate(): Credentials {
 function valid(c: unknown): c is Credentials {
   const v = c as Credentials;
   return typeof v?.accessKeyId === "string" && ACCESS_KEY_ID.test(v.accessKeyId) && typeof v.secretAccessKey === "string" && v.secretAccessKey.length >= 16;
-}
-
-export function fsyncDir(dir: string): void {
-  const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function writeAtomically(dir: string, name: string, text: string): void {
