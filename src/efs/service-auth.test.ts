@@ -71,6 +71,14 @@ describe("SigV4 at the service edge", () => {
     expect([garbled.status, garbled.headers.get("x-amzn-errortype")]).toEqual([403, "IncompleteSignatureException"]);
   });
 
+  it("answers through the socket-less dispatcher the same way", async () => {
+    const res = await f.svc.dispatch({ method: "GET", rawPath: "/2015-02-01/file-systems", rawQuery: "", query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0) });
+    expect(res.status).toBe(403);
+    expect(res.headers["x-amzn-errortype"]).toBe("MissingAuthenticationTokenException");
+    expect(res.headers["x-amzn-requestid"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(res.body)).toMatchObject({ ErrorCode: "MissingAuthenticationTokenException" });
+  });
+
   it("guards /metrics with SigV4 when no authorizer is configured", async () => {
     expect((await fetch(`${f.svc.url}/metrics`)).status).toBe(403);
     const signed = await f.signedFetch("GET", "/metrics");
