@@ -94,6 +94,25 @@ static int open_source(struct efs_fs *fs, struct stat *st)
 	return 0;
 }
 
+/* Like EFS, a mount through an access point fails when its user cannot search the root directory. */
+static int check_ap_can_enter(struct efs_fs *fs)
+{
+	if (!fs->opts.ap_mode)
+		return 0;
+	struct efs_identity id = { .uid = fs->opts.ap_uid, .gid = fs->opts.ap_gid, .ngroups = fs->opts.ap_ngroups };
+	memcpy(id.groups, fs->opts.ap_groups, sizeof(id.groups));
+	int err = efs_become(&id);
+	long rc = err == 0 ? syscall(SYS_faccessat2, fs->source_fd, "", X_OK, AT_EMPTY_PATH | AT_EACCESS) : -1;
+	int saved = errno;
+	efs_become_daemon();
+	if (err != 0 || rc != 0) {
+		fprintf(stderr, "efs-fuse: access point user %u:%u cannot enter %s: %s\n", (unsigned)id.uid,
+			(unsigned)id.gid, fs->opts.source, strerror(err != 0 ? -err : saved));
+		return -1;
+	}
+	return 0;
+}
+
 static int build_args(const struct efs_options *o, struct fuse_args *args, char *argv0)
 {
 	static char mount_opts[512];
@@ -120,7 +139,7 @@ int main(int argc, char **argv)
 	/* Only the caller's umask (applied by the kernel) may shape new files' modes. */
 	umask(0);
 	struct stat root_st;
-	if (open_source(fs, &root_st) != 0)
+	if (open_source(fs, &root_st) != 0 || check_ap_can_enter(fs) != 0)
 		return 1;
 	fs->nodes = efs_nodes_create(fs->source_fd, &root_st);
 	if (fs->nodes == NULL)
@@ -155,8 +174,6 @@ int main(int argc, char **argv)
 	int rc = fuse_session_loop_mt(fs->se, cfg);
 	fuse_loop_cfg_destroy(cfg);
 
-	if (fs->opts.passthrough == EFS_PT_ON && !fs->passthrough)
-		fprintf(stderr, "efs-fuse: warning: the kernel did not offer passthrough\n");
 	fuse_session_unmount(fs->se);
 	fuse_remove_signal_handlers(fs->se);
 	efs_stats_stop(&fs->stats);

@@ -88,7 +88,7 @@ void efs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t m
 {
 	if (efs_enter_write(req))
 		return;
-	if (!efs_valid_name(name) || !S_ISREG(mode | S_IFREG)) {
+	if (!efs_valid_name(name)) {
 		fuse_reply_err(req, EINVAL);
 		return;
 	}

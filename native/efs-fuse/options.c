@@ -69,7 +69,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: efs-fuse --source DIR --target MOUNTPOINT [--uid U --gid G [--groups g1,g2]]\n"
 		"                [--squash-root [--squash-uid 65534 --squash-gid 65534]] [--ro]\n"
-		"                [--stats FILE] [--fsname efs:fs-...] [--passthrough auto|on|off]\n"
+		"                [--stats FILE] [--fsname efs:fs-...] [--passthrough auto|off]\n"
 		"                [--threads N] [--debug]\n");
 }
 
@@ -130,9 +130,8 @@ int efs_parse_options(int argc, char **argv, struct efs_options *o)
 		case OPT_FSNAME: o->fsname = optarg; break;
 		case OPT_PASSTHROUGH:
 			if (strcmp(optarg, "auto") == 0) o->passthrough = EFS_PT_AUTO;
-			else if (strcmp(optarg, "on") == 0) o->passthrough = EFS_PT_ON;
 			else if (strcmp(optarg, "off") == 0) o->passthrough = EFS_PT_OFF;
-			else { fprintf(stderr, "efs-fuse: --passthrough must be auto, on or off\n"); return -1; }
+			else { fprintf(stderr, "efs-fuse: --passthrough must be auto or off\n"); return -1; }
 			break;
 		case OPT_THREADS:
 			if (parse_id("--threads", optarg, &v) != 0 || v < 1 || v > 256) {

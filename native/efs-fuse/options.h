@@ -7,7 +7,8 @@
 
 #define EFS_MAX_GROUPS 32
 
-enum efs_passthrough_mode { EFS_PT_AUTO, EFS_PT_ON, EFS_PT_OFF };
+/* auto: use kernel passthrough when the kernel offers it; off: all data through the daemon. */
+enum efs_passthrough_mode { EFS_PT_AUTO, EFS_PT_OFF };
 
 struct efs_options {
 	const char *source;

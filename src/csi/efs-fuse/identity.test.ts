@@ -1,7 +1,7 @@
 // Identity enforcement through a real FUSE mount (runs as root, like CI): access point identity
 // replaces every caller's, root squashing maps caller root to 65534.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mountEfsFuse, type EfsFuseMount } from "./index.js";
 import { buildDaemon, codeOf, makeSandbox, runAs, type Sandbox } from "./testing.js";
@@ -64,6 +64,20 @@ for (const passthrough of [true, false]) {
     });
   });
 }
+
+describe("access point whose user cannot enter the root directory", () => {
+  it("fails the mount, as EFS does", async () => {
+    const box = makeSandbox("ap-denied");
+    try {
+      chownSync(box.source, 4321, 4321);
+      chmodSync(box.source, 0o700);
+      await expect(mountEfsFuse({ source: box.source, target: box.target, uid: AP_UID, gid: AP_GID, fsName: "efs:fs-0123456789abcdef0" }))
+        .rejects.toThrow(/access point user 1000:1001 cannot enter .*Permission denied/);
+    } finally {
+      box.cleanup();
+    }
+  });
+});
 
 describe("plain mode with root squashing", () => {
   let box: Sandbox;
