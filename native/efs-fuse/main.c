@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/openat2.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -131,6 +132,20 @@ static int build_args(const struct efs_options *o, struct fuse_args *args, char 
 	return 0;
 }
 
+/* Every inode the kernel caches is an open descriptor here: a big tree walk needs many. As root we
+ * may raise even the hard limit (up to fs.nr_open); otherwise take what the hard limit allows. */
+static void raise_fd_limit(void)
+{
+	struct rlimit want = { 1048576, 1048576 };
+	if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+		return;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct efs_fs *fs = &the_fs;
@@ -138,6 +153,7 @@ int main(int argc, char **argv)
 		return 2;
 	/* Only the caller's umask (applied by the kernel) may shape new files' modes. */
 	umask(0);
+	raise_fd_limit();
 	struct stat root_st;
 	if (open_source(fs, &root_st) != 0 || check_ap_can_enter(fs) != 0)
 		return 1;
