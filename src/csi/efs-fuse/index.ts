@@ -12,7 +12,7 @@
  * idempotent and also clears dead mounts (daemon killed), lazily.
  */
 export { mountEfsFuse } from "./mount.js";
-export { unmountEfsFuse } from "./unmount.js";
+export { isEfsFuseMounted, unmountEfsFuse } from "./unmount.js";
 export { findEfsFuseBinary, isFuseAvailable, EFS_FUSE_BINARY_ENV } from "./binary.js";
 export { EfsFuseOptionError } from "./args.js";
 export { readIoCounters } from "./stats.js";

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { EFS_FUSE_BINARY_ENV, findEfsFuseBinary, isFuseAvailable, mountEfsFuse, unmountEfsFuse } from "./index.js";
+import { EFS_FUSE_BINARY_ENV, findEfsFuseBinary, isEfsFuseMounted, isFuseAvailable, mountEfsFuse, unmountEfsFuse } from "./index.js";
 import { efsFuseMountsAt } from "./mountinfo.js";
 import { buildDaemon, codeOf, eventually, makeSandbox, type Sandbox } from "./testing.js";
 
@@ -45,10 +45,12 @@ describe("mount and unmount", () => {
   it("mounts, serves, and leaves no mountinfo entry after unmount", async () => {
     const m = await mountEfsFuse({ source: box.source, target: box.target, fsName: "efs:fs-0000000000000000e" });
     expect(efsFuseMountsAt(m.target)).toHaveLength(1);
+    expect(isEfsFuseMounted(box.target)).toBe(true);
     writeFileSync(join(m.target, "hello"), "world");
     expect(readdirSync(box.source)).toContain("hello");
     await m.unmount();
     expect(efsFuseMountsAt(m.target)).toHaveLength(0);
+    expect(isEfsFuseMounted(box.target)).toBe(false);
     expect(codeOf(() => process.kill(m.pid, 0))).toBe("ESRCH");
     await m.unmount(); // idempotent
   });

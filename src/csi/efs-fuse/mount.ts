@@ -39,6 +39,19 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
+/** The daemon's last words may arrive after its exit is noticed; wait briefly for the pipe to end. */
+function stderrDrained(child: ChildProcess): Promise<void> {
+  const stream = child.stderr;
+  if (!stream || stream.readableEnded || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    stream.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export async function mountEfsFuse(options: MountEfsFuseOptions): Promise<EfsFuseMount> {
   const binary = findEfsFuseBinary();
   const target = canonicalMountPoint(checkPath("target", options.target));
@@ -55,9 +68,10 @@ export async function mountEfsFuse(options: MountEfsFuseOptions): Promise<EfsFus
   child.stderr?.on("data", (chunk: string) => {
     stderr = (stderr + chunk).slice(-STDERR_KEEP);
   });
-  const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
   let spawnFailed: Error | undefined;
-  void spawnError.then((e) => (spawnFailed = e));
+  child.once("error", (err) => {
+    spawnFailed = err;
+  });
 
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
@@ -65,6 +79,7 @@ export async function mountEfsFuse(options: MountEfsFuseOptions): Promise<EfsFus
     if (mounted) break;
     if (spawnFailed) throw new Error(`efs-fuse: cannot start ${binary}: ${spawnFailed.message}`);
     if (exited(child)) {
+      await stderrDrained(child);
       throw new Error(`efs-fuse: daemon exited (${child.exitCode ?? child.signalCode}) before mounting ${target}: ${stderr.trim()}`);
     }
     if (Date.now() > deadline) {

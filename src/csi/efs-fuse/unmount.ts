@@ -48,3 +48,8 @@ export async function unmountEfsFuse(target: string): Promise<void> {
   if (efsFuseMountsAt(mountPoint).length === 0) return;
   throw new Error(`efs-fuse: could not unmount ${mountPoint}${lastError ? `: ${lastError}` : ""}`);
 }
+
+/** Whether an efs-fuse mount (live or dead) sits on target. */
+export function isEfsFuseMounted(target: string): boolean {
+  return efsFuseMountsAt(canonicalMountPoint(target)).length > 0;
+}
