@@ -61,7 +61,7 @@ export function makeTar(entries: TarSpec[]): Buffer {
       let pax = paxRecord("path", e.name);
       if (e.linkname) pax += paxRecord("linkpath", e.linkname);
       const body = Buffer.from(pax);
-      parts.push(header("PaxHeader", "x", body.length, {}), pad(body));
+      parts.push(header("PaxHeader", "x", body.length, { name: "PaxHeader" }), pad(body));
     }
     parts.push(header(e.name, FLAGS[type], data.length, e), pad(data));
   }

@@ -1,0 +1,9 @@
+import * as fs from "node:fs";
+
+export function closeQuietlyFd(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
