@@ -1,7 +1,7 @@
 /**
  * Remove the members of a field set from a value (structured-merge-diff's RemoveItems): a
  * member field or list item goes with everything under it; children of the set descend. A map
- * or list emptied by removal disappears, as upstream turns it into null.
+ * or list emptied by removal disappears (upstream turns it into null); a struct stays as {}.
  */
 import { FieldSet } from "../fieldpath/set.js";
 import { type PathElement } from "../fieldpath/element.js";
@@ -22,7 +22,10 @@ export function removeItems(r: SchemaResolver, shape: Shape, value: unknown, set
       const v = sub ? removeItems(r, childOf(r, shape, key).shape, obj[key], sub) : obj[key];
       if (v !== undefined) setOwn(out, key, v);
     }
-    return Object.keys(out).length === 0 && Object.keys(obj).length > 0 ? undefined : out;
+    // Emptied by removal: upstream leaves null, which a typed object reads as "absent" for maps
+    // but as an empty value for a struct; keep structs (they may be owned as `{}`).
+    const emptied = Object.keys(out).length === 0 && Object.keys(obj).length > 0;
+    return emptied && shape.kind !== "struct" ? undefined : out;
   }
   const list = value as unknown[];
   const itemShape = r.shape(shape.items);
