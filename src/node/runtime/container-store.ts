@@ -63,6 +63,9 @@ export class ContainerStore {
     const dir = this.path(id);
     fs.mkdirSync(dir, { mode: 0o700 });
     for (const sub of ["bundle", "bundle/rootfs", "upper", "work", "mounts", "exec"]) fs.mkdirSync(path.join(dir, sub), { mode: 0o700 });
+    // The overlay's root directory takes its owner and mode from upper/: it is the container's "/", which every
+    // user in the container must be able to traverse. (The container directory itself stays 0700.)
+    fs.chmodSync(path.join(dir, "upper"), 0o755);
     return dir;
   }
 
