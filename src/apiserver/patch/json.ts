@@ -44,8 +44,9 @@ export function omitKey(obj: JsonObject, key: string): JsonObject {
   return out;
 }
 
+/** A deep copy of JSON data (a JSON round trip: faster than structuredClone for this shape). */
 export function deepClone<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
+  return typeof v !== "object" || v === null ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -5,17 +5,18 @@
  *
  * List order: items keep the live order, except that items both sides have follow the
  * configuration's order, and configuration-only items are placed where the configuration put
- * them relative to those.
+ * them relative to those. The result shares untouched subtrees with both inputs; neither is
+ * modified.
  */
-import { copyObject, deepClone, getOwn, setOwn, type JsonObject } from "../json.js";
+import { copyObject, getOwn, setOwn, type JsonObject } from "../json.js";
 import type { SchemaResolver, Shape } from "../schema.js";
 import { childOf, indexItems, nodeKind } from "./typed.js";
 
 export function mergeTyped(r: SchemaResolver, shape: Shape, live: unknown, config: unknown): unknown {
   if (config === undefined) return live;
-  if (live === undefined) return deepClone(config);
+  if (live === undefined) return config;
   const kind = nodeKind(shape, config);
-  if (kind === "leaf" || nodeKind(shape, live) !== kind) return deepClone(config);
+  if (kind === "leaf" || nodeKind(shape, live) !== kind) return config;
   if (kind === "fields") {
     const out = copyObject(live as JsonObject);
     const cfg = config as JsonObject;

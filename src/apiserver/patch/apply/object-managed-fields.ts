@@ -2,7 +2,7 @@
  * Reading managers from, and writing them into, an object's metadata.managedFields.
  */
 import type { KubeObject, ManagedFieldsEntry } from "../../../api/types.js";
-import { deepClone, getOwn, isObject, type JsonObject } from "../json.js";
+import { getOwn, hasOwn, isObject, omitKey, type JsonObject } from "../json.js";
 import { decodeManagers, encodeManagers, type Managers } from "./managers.js";
 
 /** What apply and update return: the object to store, and its managedFields (also set on it). */
@@ -11,12 +11,14 @@ export interface ManagedResult {
   managedFields: ManagedFieldsEntry[];
 }
 
-/** A copy without managedFields, which never take part in merges or comparisons. */
+/**
+ * The object as merges and comparisons see it: without managedFields. It shares everything
+ * else with `obj`, so it is read-only; results are copied before they are returned.
+ */
 export function withoutManagedFields(obj: KubeObject | JsonObject): JsonObject {
-  const copy = deepClone(obj) as JsonObject;
-  const meta = getOwn(copy, "metadata");
-  if (isObject(meta)) delete meta.managedFields;
-  return copy;
+  const meta = getOwn(obj as JsonObject, "metadata");
+  if (!isObject(meta) || !hasOwn(meta, "managedFields")) return obj as JsonObject;
+  return { ...obj, metadata: omitKey(meta, "managedFields") };
 }
 
 /** The stored object's managers; unreadable entries count as none (upstream resets them too). */

@@ -10,7 +10,7 @@
 import type { KubeObject, Schema, SchemaRegistry } from "../../../api/types.js";
 import { StatusError } from "../../../api/status.js";
 import { assertMaxDepth, badRequest } from "../errors.js";
-import { deepClone, dropNulls, getOwn, isObject, jsonTypeName, type JsonObject } from "../json.js";
+import { dropNulls, getOwn, isObject, jsonTypeName, type JsonObject } from "../json.js";
 import { resolverFor } from "../schema.js";
 import { ApplyConflicts, conflictError } from "./conflicts.js";
 import { resetFieldSet, rfc3339Seconds, STRIPPED_META } from "./field-filters.js";
@@ -71,9 +71,10 @@ export function serverSideApply(input: ServerSideApplyInput): ManagedResult {
     if (!(e instanceof ApplyConflicts)) throw e;
     result = retryForKubectl(e, input, updater, live, run);
   }
-  const object = result.object ?? deepClone(live);
+  // dropNulls copies the whole tree, so the result shares nothing with the inputs.
+  const object = dropNulls(result.object ?? live) as JsonObject;
   if (input.manager === KUBECTL_MANAGER) syncLastApplied(object, applied);
-  return finishObject(dropNulls(object) as JsonObject, result.managers);
+  return finishObject(object, result.managers);
 }
 
 function applyOnce(updater: Updater, live: JsonObject, applied: JsonObject, managers: Managers, entry: Omit<ManagerEntry, "set">, force: boolean, time: string) {

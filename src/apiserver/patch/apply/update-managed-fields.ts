@@ -34,7 +34,7 @@ export interface UpdateManagedFieldsInput {
 
 export function updateManagedFields(input: UpdateManagedFieldsInput): ManagedResult {
   const managers = startingManagers(input);
-  const updated = withoutManagedFields(input.updated);
+  const updated = deepClone(withoutManagedFields(input.updated));
   if (managers === "untracked") return finishObject(updated, new Map());
   const r = resolverFor(input.schemas);
   const updater = new Updater(r, r.root(input.rootSchema), resetFieldSet(input.subresource, input.resetFields));

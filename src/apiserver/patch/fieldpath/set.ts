@@ -18,17 +18,7 @@ export class FieldSet {
   }
 
   insert(path: Path): void {
-    if (path.length === 0) return;
-    if (path.length === 1) {
-      this.members.add(path[0]);
-      return;
-    }
-    let next = this.children.get(path[0]);
-    if (!next) {
-      next = new FieldSet();
-      this.children.set(path[0], next);
-    }
-    next.insert(path.slice(1));
+    if (path.length > 0) insertInto(this, path);
   }
 
   has(path: Path): boolean {
@@ -117,9 +107,30 @@ export class FieldSet {
   }
 
   private descend(path: Path): FieldSet | undefined {
-    if (path.length === 0) return this;
-    return this.children.get(path[0])?.descend(path.slice(1));
+    return descendFrom(this, path);
   }
+}
+
+function insertInto(root: FieldSet, path: Path): void {
+  let node = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    let next = node.children.get(path[i]);
+    if (!next) {
+      next = new FieldSet();
+      node.children.set(path[i], next);
+    }
+    node = next;
+  }
+  node.members.add(path[path.length - 1]);
+}
+
+function descendFrom(root: FieldSet, path: Path): FieldSet | undefined {
+  let node: FieldSet | undefined = root;
+  for (const pe of path) {
+    node = node.children.get(pe);
+    if (!node) return undefined;
+  }
+  return node;
 }
 
 const EMPTY = new FieldSet();
