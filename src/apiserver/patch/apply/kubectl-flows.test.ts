@@ -6,7 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { StatusError } from "../../../api/status.js";
 import type { KubeObject } from "../../../api/types.js";
+import { decodeFieldsV1, encodeFieldsV1 } from "../fieldpath/fieldsv1.js";
 import { canonicalJson, type JsonObject } from "../json.js";
+import { jsonPatch } from "../json-patch.js";
 import { strategicMergePatch } from "../strategic/strategic-merge-patch.js";
 import { pvcCtx } from "../testdata/schemas.js";
 import { LAST_APPLIED_ANNOTATION } from "./last-applied.js";
@@ -140,5 +142,30 @@ describe("kubectl apply, then kubectl apply --server-side", () => {
     const out = { managedFields: csa.metadata.managedFields! };
     expect(fieldsOf(out, "kubectl")).not.toContain('"f:storage"');
     expect(fieldsOf(out, CSA)).toContain('"f:storage"');
+  });
+
+  it("after kubectl migrates client-side ownership (JSON patch of managedFields), removing a label removes it", () => {
+    const live = clientSideCreate(manifest());
+    const applied = store(ssa(live, manifest()).object, "3");
+    // Still co-owned by kubectl-client-side-apply: dropping the label from the manifest keeps it.
+    const noLabels = { ...manifest(), metadata: { name: "x", namespace: "default" } };
+    expect(ssa(applied, noLabels).object.metadata.labels).toEqual({ app: "demo" });
+
+    // kubectl's csaupgrade: fold the client-side entry into kubectl's Apply entry, guarded by resourceVersion.
+    const entries = applied.metadata.managedFields!;
+    const mine = entries.find((e) => e.manager === "kubectl")!;
+    const theirs = entries.find((e) => e.manager === CSA)!;
+    const merged = { ...mine, fieldsV1: encodeFieldsV1(decodeFieldsV1(mine.fieldsV1).union(decodeFieldsV1(theirs.fieldsV1))) };
+    const patched = jsonPatch(applied, [
+      { op: "replace", path: "/metadata/managedFields", value: [merged] },
+      { op: "replace", path: "/metadata/resourceVersion", value: "3" },
+    ]) as KubeObject;
+    const migrated = store(updateManagedFields({ old: applied, updated: patched, manager: "kubectl", apiVersion: "v1", now: T1, ...pvcCtx, subresource: "" }).object, "4");
+    expect(migrated.metadata.managedFields!.map((e) => e.manager)).toEqual(["kubectl"]);
+
+    const out = ssa(migrated, noLabels);
+    expect(out.object.metadata.labels).toBeUndefined();
+    // kubectl now owns the annotation too and no longer applies it: migration ends client-side apply.
+    expect(out.object.metadata.annotations).toBeUndefined();
   });
 });
