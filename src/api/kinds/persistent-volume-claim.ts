@@ -45,6 +45,18 @@ export interface PersistentVolumeClaim extends KubeObject {
   status?: PersistentVolumeClaimStatus;
 }
 
+/**
+ * EnforceDataSourceBackwardsCompatibility: on create, a dataSource that is neither a claim nor a
+ * VolumeSnapshot is dropped silently (dataSourceRef is the field for anything else).
+ */
+function dropUnsupportedDataSource(spec: PersistentVolumeClaimSpec): void {
+  const ds = spec.dataSource;
+  if (!ds) return;
+  const group = ds.apiGroup ?? "";
+  const ok = (ds.kind === "PersistentVolumeClaim" && group === "") || (ds.kind === "VolumeSnapshot" && group === "snapshot.storage.k8s.io");
+  if (!ok) delete spec.dataSource;
+}
+
 /** NormalizeDataSources: copy dataSource ↔ dataSourceRef when only one is set (and no namespace). */
 function normalizeDataSources(spec: PersistentVolumeClaimSpec): void {
   if (spec.dataSourceRef?.namespace) return;
@@ -89,7 +101,10 @@ export const persistentVolumeClaims: KindDefinition<PersistentVolumeClaim> = {
     // Upstream resets status to {} and the stored object then reads back defaulted to Pending.
     pvc.status = { phase: "Pending" };
     dropDisabledFields(pvc);
-    if (pvc.spec) normalizeDataSources(pvc.spec);
+    if (pvc.spec) {
+      dropUnsupportedDataSource(pvc.spec);
+      normalizeDataSources(pvc.spec);
+    }
   },
 
   prepareForUpdate(pvc, old, ctx) {

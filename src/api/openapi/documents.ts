@@ -119,7 +119,7 @@ function pathsFor(r: KindDefinition): Record<string, Json> {
     collection.post = operation(r, "post", "create a", id("create"), { parameters: writeParams, requestBody: body(kind), responses: responses({ 200: kind, 201: kind, 202: kind }) });
   }
   if (r.verbs.includes("deletecollection")) {
-    collection.delete = operation(r, "deletecollection", "delete collection of", id("deleteCollection"), {
+    collection.delete = operation(r, "deletecollection", "delete collection of", `delete${gv}Collection${scope}${r.kind}`, {
       parameters: [...P.list, P.dryRun, P.gracePeriodSeconds, P.orphanDependents, P.propagationPolicy],
       requestBody: { content: { "*/*": { schema: schemaRef(META + "DeleteOptions") } } },
       responses: responses({ 200: META + "Status" }),

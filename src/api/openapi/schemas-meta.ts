@@ -29,7 +29,7 @@ export const metaSchemas: SchemaRegistry = {
     generateName: str("Prefix the server uses to generate a unique name when name is empty."),
     generation: int64("Sequence number of the desired state; read-only."),
     labels: stringMap("Key/value pairs used to organise and select objects."),
-    managedFields: arrOf(META + "ManagedFieldsEntry", "Which manager owns which fields (server-side apply); maintained by the server.", atomic),
+    managedFields: arrOf(META + "ManagedFieldsEntry", "Which manager owns which fields (server-side apply); maintained by the server."),
     name: str("Unique name within the namespace (or cluster, for cluster-scoped kinds)."),
     namespace: str("The namespace the object lives in; empty for cluster-scoped kinds."),
     ownerReferences: arrOf(META + "OwnerReference", "Objects this one depends on; used by garbage collection.", mergeByKey(["uid"])),

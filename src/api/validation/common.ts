@@ -73,6 +73,7 @@ export function goStringSlice(typeName: string, values: readonly string[]): GoVa
 
 /** Go's %#v of a ResourceList map (approximate: quantities shown as their strings). */
 export function goResourceList(list: Record<string, unknown> | undefined): GoValue {
+  if (list === undefined || list === null) return new GoValue("core.ResourceList(nil)");
   const entries = Object.keys(list ?? {})
     .sort()
     .map((k) => `${JSON.stringify(k)}:${JSON.stringify(String((list ?? {})[k]))}`);

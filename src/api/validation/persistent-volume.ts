@@ -96,7 +96,9 @@ export function validatePersistentVolumeSpec(pv: PersistentVolume): FieldError[]
   const capacity = isObject(spec.capacity) ? (spec.capacity as Record<string, unknown>) : {};
   const capKeys = Object.keys(capacity).sort();
   if (capKeys.length === 0) errs.push(required("spec.capacity"));
-  if (!("storage" in capacity) || capKeys.length > 1) errs.push(notSupported("spec.capacity", goResourceList(capacity), ["storage"]));
+  if (!("storage" in capacity) || capKeys.length > 1) {
+    errs.push(notSupported("spec.capacity", goResourceList(isObject(spec.capacity) ? capacity : undefined), ["storage"]));
+  }
   for (const r of capKeys) {
     const q = parseQuantityField(capacity[r], `spec.capacity[${r}]`, errs);
     if (!q) continue;
