@@ -1,0 +1,133 @@
+/** Wiring: configuration → EFS client, mount extension, mounter, shared state → the three CSI services. */
+import { mkdirSync } from "node:fs";
+import { EFSClient } from "@aws-sdk/client-efs";
+import type { Registry } from "prom-client";
+import { createLogger, type Logger } from "../lib/log.js";
+import { CisternMounter } from "./cistern-mounter.js";
+import { createControllerService } from "./controller.js";
+import { EfsApi } from "./efs-api.js";
+import { EfsUtilsMounter } from "./efs-utils-mounter.js";
+import { GidAllocator } from "./gid-allocator.js";
+import { createIdentityService } from "./identity.js";
+import { DRIVER_NAME, PRINCIPAL_ARN } from "./ids.js";
+import { KeyedMutex } from "./keyed-mutex.js";
+import { CsiMetrics } from "./metrics.js";
+import { MountExtensionClient } from "./mount-extension.js";
+import type { FileSystemRootAccess, NodeMounter } from "./mounter.js";
+import { createNodeService } from "./node.js";
+import { PublishState } from "./publish-state.js";
+import type { ControllerService, IdentityService, NodeService } from "./spec.js";
+import { VolumeStatsCache } from "./volume-stats.js";
+
+export interface EfsCsiDriverConfig {
+  efs: {
+    region: string;
+    /** Cistern's EFS service URL; absent means AWS's regional endpoint. */
+    endpoint?: string;
+    /** Absent means the SDK's default credential chain (environment, profile, instance role…). */
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+    /** CA for an https endpoint with a private certificate (mount extension calls). */
+    caPem?: string;
+    /** A ready client instead of one built from the fields above (custom HTTP handler, tests). */
+    client?: EFSClient;
+  };
+  /** "cistern" (default): Cistern's EFS service and its mount extension. "efs-utils": real EFS (not implemented). */
+  mounter?: "cistern" | "efs-utils";
+  /** `<EFS dataDir>/fs`: where the service keeps file systems; required by the cistern mounter. */
+  efsDataRoot?: string;
+  /** The driver's own state (publish records, FUSE counters). Created if missing. */
+  stateDir: string;
+  nodeId: string;
+  /** Confine target paths beneath this directory (recommended: the node agent's pods directory). */
+  publishRoot?: string;
+  /** IAM principal of the node, for `iam` mounts of pods whose service account has no role. */
+  nodePrincipalArn?: string;
+  /** IAM principal the controller presents for root mounts (access point directory deletion). */
+  controllerPrincipalArn?: string;
+  /** Whether DeleteVolume removes the directory of an access point that carries no Cistern tag (default true). */
+  deleteAccessPointRootDirDefault?: boolean;
+  /** Tags added to every access point (upstream's --tags). */
+  tags?: Record<string, string>;
+  /** Minimum age of cached volume usage before another walk (default 60 s). */
+  volumeStatsRefreshMs?: number;
+  metricsRegistry?: Registry;
+  log?: Logger;
+}
+
+export interface EfsCsiDriver {
+  name: string;
+  identity: IdentityService;
+  controller: ControllerService;
+  node: NodeService;
+  metrics: CsiMetrics;
+  /** Releases the HTTP clients. Published volumes stay mounted (as with a restarted driver). */
+  close(): void;
+}
+
+function checkArn(v: string | undefined, what: string): void {
+  if (v !== undefined && !PRINCIPAL_ARN.test(v)) throw new Error(`${what} ${JSON.stringify(v)} is not an IAM role or user ARN`);
+}
+
+export function createEfsCsiDriver(config: EfsCsiDriverConfig): EfsCsiDriver {
+  const log = config.log ?? createLogger("csi/efs");
+  checkArn(config.nodePrincipalArn, "nodePrincipalArn");
+  checkArn(config.controllerPrincipalArn, "controllerPrincipalArn");
+  mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+  const ownClient = !config.efs.client;
+  const client =
+    config.efs.client ??
+    new EFSClient({ region: config.efs.region, endpoint: config.efs.endpoint, credentials: config.efs.credentials, maxAttempts: 5, retryMode: "adaptive" });
+  const efs = new EfsApi(client);
+  const metrics = new CsiMetrics(config.metricsRegistry);
+  const locks = new KeyedMutex();
+
+  let mounter: NodeMounter & FileSystemRootAccess;
+  let ext: MountExtensionClient | undefined;
+  if ((config.mounter ?? "cistern") === "cistern") {
+    if (!config.efs.endpoint) throw new Error("the cistern mounter needs efs.endpoint (Cistern's EFS service URL)");
+    if (!config.efsDataRoot) throw new Error("the cistern mounter needs efsDataRoot (<EFS dataDir>/fs)");
+    ext = new MountExtensionClient({ endpoint: config.efs.endpoint, region: config.efs.region, credentials: client.config.credentials, caPem: config.efs.caPem });
+    mounter = new CisternMounter({
+      ext,
+      dataRoot: config.efsDataRoot,
+      stateDir: config.stateDir,
+      nodeId: config.nodeId,
+      controllerPrincipalArn: config.controllerPrincipalArn,
+      log: log.child("mounter"),
+    });
+  } else {
+    mounter = new EfsUtilsMounter();
+  }
+
+  return {
+    name: DRIVER_NAME,
+    metrics,
+    identity: createIdentityService(metrics),
+    controller: createControllerService({
+      efs,
+      gids: new GidAllocator((fsId) => efs.listAccessPoints(fsId)),
+      locks,
+      tags: config.tags ?? {},
+      root: mounter,
+      deleteRootDirByDefault: config.deleteAccessPointRootDirDefault ?? true,
+      metrics,
+      log: log.child("controller"),
+    }),
+    node: createNodeService({
+      nodeId: config.nodeId,
+      mounter,
+      state: new PublishState(config.stateDir),
+      locks,
+      stats: new VolumeStatsCache(config.volumeStatsRefreshMs ?? 60_000),
+      dataRoot: config.efsDataRoot,
+      publishRoot: config.publishRoot,
+      nodePrincipalArn: config.nodePrincipalArn,
+      metrics,
+      log: log.child("node"),
+    }),
+    close() {
+      ext?.close();
+      if (ownClient) client.destroy();
+    },
+  };
+}
