@@ -58,11 +58,30 @@ function writeFileBeneath(rootfs: string, rel: string, content: string | Buffer,
   }
 }
 
+/** True if the ELF file has a program interpreter (is dynamically linked): it would not run inside the image. */
+export function isDynamicElf(bin: Buffer): boolean {
+  if (bin.length < 64 || bin.readUInt32BE(0) !== 0x7f454c46 || bin[4] !== 2) return false; // only ELF64 is checked
+  const little = bin[5] === 1;
+  const u16 = (o: number) => (little ? bin.readUInt16LE(o) : bin.readUInt16BE(o));
+  const u32 = (o: number) => (little ? bin.readUInt32LE(o) : bin.readUInt32BE(o));
+  const phoff = Number(little ? bin.readBigUInt64LE(0x20) : bin.readBigUInt64BE(0x20));
+  const [phentsize, phnum] = [u16(0x36), u16(0x38)];
+  for (let i = 0; i < phnum; i++) {
+    const off = phoff + i * phentsize;
+    if (off + 4 <= bin.length && u32(off) === 3 /* PT_INTERP */) return true;
+  }
+  return false;
+}
+
 /** Fill `rootfs` (an empty directory) with the busybox image. */
 export async function buildBusyboxRootfs(rootfs: string, busyboxPath: string, onProgress?: ProgressFn): Promise<ImageConfig> {
   onProgress?.({ phase: "build", message: `building busybox image from ${busyboxPath}`, done: 0 });
+  const binary = fs.readFileSync(busyboxPath);
+  if (isDynamicElf(binary)) {
+    throw new RuntimeError("ImageNotFound", `${busyboxPath} is dynamically linked and cannot run alone in a container: install busybox-static`);
+  }
   for (const [d, mode] of DIRS) mkdirBeneath(rootfs, d, { mode, ...ROOT }).close();
-  writeFileBeneath(rootfs, "bin/busybox", fs.readFileSync(busyboxPath), 0o755);
+  writeFileBeneath(rootfs, "bin/busybox", binary, 0o755);
   writeFileBeneath(rootfs, "etc/passwd", PASSWD, 0o644);
   writeFileBeneath(rootfs, "etc/group", GROUP, 0o644);
 

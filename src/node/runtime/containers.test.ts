@@ -107,6 +107,18 @@ describe("containers", () => {
     expect(fs.readdirSync(path.join(t.rootDir, "containers")).length).toBe(before);
   });
 
+  it("a container that cannot start is a RuncFailed error with runc's reason, and leaves nothing behind", async () => {
+    const dir = path.join(t.rootDir, "containers");
+    const before = new Set(fs.readdirSync(dir));
+    const err = await t.rt.runContainer(podSpec({ command: ["/no/such/binary"] })).catch((e: unknown) => e);
+    expect(isRuntimeError(err, "RuncFailed")).toBe(true);
+    expect((err as Error).message).toMatch(/no such file/i);
+    // only the new pod's sandbox remains (the agent removes pods); the failed container is gone
+    const added = fs.readdirSync(dir).filter((n) => !before.has(n));
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatch(/^sb/);
+  });
+
   it("isolates containers on overlayfs: the image and other containers never see a container's writes", async () => {
     const a = await runToExit(podSpec({ command: ["sh", "-c", "echo changed > /etc/passwd; rm /bin/ls; echo ok > /tmp/mine; cat /etc/passwd"] }));
     expect(a.log).toBe("changed\n");

@@ -42,7 +42,7 @@ async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
 /** The pod's running sandbox, creating (or re-creating, if it died) it as needed. */
 export async function ensureSandbox(ctx: RuntimeContext, pod: PodRef): Promise<SandboxHandle> {
   const id = sandboxIdFor(pod.uid);
-  return withLock(id, async () => {
+  return withLock(`${ctx.store.dir}/${id}`, async () => {
     const existing = ctx.store.tryRead(id);
     if (existing) {
       const s = await computeStatus(ctx, existing);
