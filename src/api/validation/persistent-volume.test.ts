@@ -1,10 +1,12 @@
 import { describe, it, expect } from "vitest";
-import type { PersistentVolume } from "../kinds/persistent-volume.js";
+import type { KubeObject } from "../types.js";
+
+type Pv = KubeObject & { spec: any; status?: any };
 import { guidePersistentVolume } from "../testing/guide-fixtures.js";
 import { create, invalidMessage, messages, stored, update } from "../testing/harness.js";
 
-const pv = (mutate: (pv: PersistentVolume & { spec: Record<string, unknown> }) => void = () => undefined): PersistentVolume => {
-  const obj = guidePersistentVolume<PersistentVolume & { spec: Record<string, unknown> }>();
+const pv = (mutate: (pv: Pv) => void = () => undefined): Pv => {
+  const obj = guidePersistentVolume<Pv>();
   mutate(obj);
   return obj;
 };
@@ -17,7 +19,7 @@ describe("PersistentVolume create validation (upstream messages)", () => {
     expect(messages(create(pv()))).toEqual([]);
   });
 
-  const cases: [string, (p: PersistentVolume & { spec: Record<string, unknown> }) => void, string[]][] = [
+  const cases: [string, (p: Pv) => void, string[]][] = [
     ["missing access modes", (p) => delete p.spec.accessModes, ["spec.accessModes: Required value"]],
     [
       "unknown access mode",
@@ -114,16 +116,16 @@ describe("PersistentVolume update validation", () => {
   it("allows capacity, reclaim policy, class and claimRef to change", () => {
     const old = stored(pv());
     const next = structuredClone(old);
-    next.spec!.capacity = { storage: "200Gi" };
-    next.spec!.persistentVolumeReclaimPolicy = "Delete";
-    next.spec!.claimRef = { namespace: "default", name: "efs-pvc" };
+    next.spec.capacity = { storage: "200Gi" };
+    next.spec.persistentVolumeReclaimPolicy = "Delete";
+    next.spec.claimRef = { namespace: "default", name: "efs-pvc" };
     expect(messages(update(next, old))).toEqual([]);
   });
 
   it("forbids changing the volume source, with a diff", () => {
     const old = stored(pv());
     const next = structuredClone(old);
-    next.spec!.csi!.volumeHandle = "fs-99999999";
+    next.spec.csi!.volumeHandle = "fs-99999999";
     const msgs = messages(update(next, old));
     expect(msgs).toHaveLength(1);
     expect(msgs[0]).toMatch(/^spec\.persistentvolumesource: Forbidden: spec\.persistentvolumesource is immutable after creation\n/);
@@ -134,14 +136,14 @@ describe("PersistentVolume update validation", () => {
   it("allows adding controllerExpandSecretRef to a CSI source", () => {
     const old = stored(pv());
     const next = structuredClone(old);
-    next.spec!.csi!.controllerExpandSecretRef = { name: "s", namespace: "kube-system" };
+    next.spec.csi!.controllerExpandSecretRef = { name: "s", namespace: "kube-system" };
     expect(messages(update(next, old))).toEqual([]);
   });
 
   it("forbids changing volumeMode (reported at upstream's path 'volumeMode')", () => {
     const old = stored(pv());
     const next = structuredClone(old);
-    next.spec!.volumeMode = "Block";
+    next.spec.volumeMode = "Block";
     expect(messages(update(next, old))).toEqual(['volumeMode: Invalid value: "Block": field is immutable']);
   });
 
@@ -149,11 +151,11 @@ describe("PersistentVolume update validation", () => {
     const old = stored(pv());
     const next = structuredClone(old);
     const affinity = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: ["n1"] }] }] } };
-    next.spec!.nodeAffinity = affinity;
+    next.spec.nodeAffinity = affinity;
     expect(messages(update(next, old))).toEqual([]);
     const later = structuredClone(next);
     later.metadata.resourceVersion = "2";
-    later.spec!.nodeAffinity!.required!.nodeSelectorTerms[0].matchExpressions![0].values = ["n2"];
+    later.spec.nodeAffinity!.required!.nodeSelectorTerms[0].matchExpressions![0].values = ["n2"];
     expect(messages(update(later, next))[0]).toMatch(/^nodeAffinity: Invalid value: .*: field is immutable$/);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, it, expect } from "vitest";
-import type { Pod } from "../kinds/pod.js";
+import type { KubeObject } from "../types.js";
 import { guidePod } from "../testing/guide-fixtures.js";
 import { create, invalidMessage, messages, stored, update } from "../testing/harness.js";
 
-type AnyPod = Pod & { spec: Record<string, any> };
+type AnyPod = KubeObject & { spec: any; status?: any };
 const pod = (mutate: (p: AnyPod) => void = () => undefined): AnyPod => {
   const obj = guidePod<AnyPod>();
   mutate(obj);
@@ -168,10 +168,10 @@ describe("Pod update validation", () => {
 
   it("status updates may not move nodeName, nor resurrect a terminated container of a Never pod", () => {
     const old = stored(pod((p) => (p.spec.restartPolicy = "Never")));
-    old.spec!.nodeName = "node-1";
+    old.spec.nodeName = "node-1";
     old.status = { phase: "Succeeded", qosClass: "BestEffort", containerStatuses: [{ name: "app", ready: false, restartCount: 0, image: "busybox", imageID: "", state: { terminated: { exitCode: 0 } } }] };
     const next = structuredClone(old) as AnyPod;
-    next.status!.containerStatuses![0].state = { running: {} };
+    next.status.containerStatuses[0].state = { running: {} };
     expect(messages(update(next, old, "status"))).toEqual(["status.containerStatuses[0].state: Forbidden: may not be transitioned to non-terminated state"]);
   });
 });

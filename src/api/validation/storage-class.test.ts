@@ -1,9 +1,9 @@
 import { describe, it, expect } from "vitest";
-import type { StorageClass } from "../kinds/storage-class.js";
+import type { KubeObject } from "../types.js";
 import { guideStorageClass } from "../testing/guide-fixtures.js";
 import { create, invalidMessage, messages, stored, update } from "../testing/harness.js";
 
-type Sc = StorageClass & Record<string, unknown>;
+type Sc = KubeObject & Record<string, any>;
 const sc = (mutate: (s: Sc) => void = () => undefined): Sc => {
   const obj = guideStorageClass<Sc>();
   mutate(obj);
