@@ -27,5 +27,6 @@ export function mergePatchValue(target: unknown, patch: unknown): unknown {
 export function jsonMergePatch(original: JsonObject, patch: unknown): JsonObject {
   if (!isObject(patch)) throw badRequest("Invalid JSON Patch");
   assertMaxDepth(patch);
-  return mergePatchValue(original, patch) as JsonObject;
+  // Untouched subtrees would otherwise be shared with the stored original.
+  return mergePatchValue(deepClone(original), patch) as JsonObject;
 }

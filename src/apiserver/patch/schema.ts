@@ -66,12 +66,18 @@ export const UNTYPED: Shape = Object.freeze(baseShape("untyped")) as Shape;
 /** Resolves schema nodes to shapes, memoised per node. One per registry. */
 export class SchemaResolver {
   private readonly shapes = new WeakMap<Schema, Shape>();
+  private readonly roots = new Map<string, Schema>();
 
   constructor(private readonly registry: SchemaRegistry) {}
 
   /** The root shape for a context's rootSchema. */
   root(rootSchema: Schema | string): Shape {
-    const node = typeof rootSchema === "string" ? { $ref: `#/components/schemas/${rootSchema}` } : rootSchema;
+    if (typeof rootSchema !== "string") return this.shape(rootSchema);
+    let node = this.roots.get(rootSchema);
+    if (!node) {
+      node = { $ref: `#/components/schemas/${rootSchema}` };
+      this.roots.set(rootSchema, node);
+    }
     return this.shape(node);
   }
 
