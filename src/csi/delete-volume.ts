@@ -9,8 +9,8 @@
  *  - the directory is removed through a root mount of the file system by removeTreeBeneath, which
  *    never follows a symlink, never leaves the root, never crosses a mount point;
  *  - never the file system root (#1695), and never a directory another access point of the same
- *    file system is rooted at, inside, or above (equal names with ensureUniqueDirectory=false) —
- *    then the data is kept and only the access point goes;
+ *    file system is rooted at or inside (equal names with ensureUniqueDirectory=false) — then the
+ *    data is kept and only the access point goes;
  *  - a symlink or non-directory on the way to the root means the path no longer names the
  *    directory the access point served: nothing is deleted there.
  * Concurrent deletes of one access point are serialised; every step is idempotent.
@@ -39,13 +39,13 @@ function normalRoot(p: string): string {
   return "/" + p.split("/").filter((c) => c !== "").join("/");
 }
 
-/** Another access point whose root is this one's, inside it, or above it. */
+/** Another access point rooted at this one's directory or inside it: deleting the directory would delete its root. */
 export function overlappingAccessPoint(ap: ListedAccessPoint, all: ListedAccessPoint[]): ListedAccessPoint | undefined {
   const mine = normalRoot(ap.rootPath);
   return all.find((o) => {
     if (o.accessPointId === ap.accessPointId || o.fileSystemId !== ap.fileSystemId) return false;
     const theirs = normalRoot(o.rootPath);
-    return isPathWithin(mine, theirs) || isPathWithin(theirs, mine);
+    return isPathWithin(mine, theirs);
   });
 }
 
