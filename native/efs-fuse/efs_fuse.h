@@ -29,6 +29,7 @@ struct efs_fs {
 	struct efs_stats stats;
 	struct fuse_session *se;
 	int passthrough;      /* negotiated with the kernel */
+	unsigned long node_soft_limit; /* above this many nodes, new names are not cached by the kernel */
 };
 
 static inline struct efs_fs *efs_fs_of(fuse_req_t req)

@@ -18,6 +18,7 @@
 
 #include "ops.h"
 #include "passthrough.h"
+#include "trim.h"
 
 static struct efs_fs the_fs;
 
@@ -134,16 +135,17 @@ static int build_args(const struct efs_options *o, struct fuse_args *args, char 
 
 /* Every inode the kernel caches is an open descriptor here: a big tree walk needs many. As root we
  * may raise even the hard limit (up to fs.nr_open); otherwise take what the hard limit allows. */
-static void raise_fd_limit(void)
+static unsigned long raise_fd_limit(void)
 {
 	struct rlimit want = { 1048576, 1048576 };
-	if (setrlimit(RLIMIT_NOFILE, &want) == 0)
-		return;
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+	if (setrlimit(RLIMIT_NOFILE, &want) != 0 && getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return 1048576;
+	return (unsigned long)rl.rlim_cur;
 }
 
 int main(int argc, char **argv)
@@ -153,7 +155,11 @@ int main(int argc, char **argv)
 		return 2;
 	/* Only the caller's umask (applied by the kernel) may shape new files' modes. */
 	umask(0);
-	raise_fd_limit();
+	/* Trim from half the descriptors on: the other half is headroom for open files, directory
+	 * streams, and lookups arriving faster than the kernel lets go of names. */
+	fs->node_soft_limit = raise_fd_limit() / 2;
+	if (fs->opts.max_nodes != 0 && fs->opts.max_nodes < fs->node_soft_limit)
+		fs->node_soft_limit = fs->opts.max_nodes;
 	struct stat root_st;
 	if (open_source(fs, &root_st) != 0 || check_ap_can_enter(fs) != 0)
 		return 1;
@@ -183,6 +189,11 @@ int main(int argc, char **argv)
 	}
 	efs_stats_flush(&fs->stats);
 	efs_stats_start(&fs->stats);
+	if (efs_trim_start(fs) != 0) {
+		fprintf(stderr, "efs-fuse: cannot start the trimmer thread\n");
+		fuse_session_unmount(fs->se);
+		return 1;
+	}
 
 	struct fuse_loop_config *cfg = fuse_loop_cfg_create();
 	fuse_loop_cfg_set_clone_fd(cfg, 1);
@@ -190,6 +201,7 @@ int main(int argc, char **argv)
 	int rc = fuse_session_loop_mt(fs->se, cfg);
 	fuse_loop_cfg_destroy(cfg);
 
+	efs_trim_stop(fs);
 	fuse_session_unmount(fs->se);
 	fuse_remove_signal_handlers(fs->se);
 	efs_stats_stop(&fs->stats);

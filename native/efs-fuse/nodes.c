@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define BUCKETS 4096
@@ -16,7 +17,22 @@ struct efs_node_table {
 	struct efs_node root;
 	struct efs_node *buckets[BUCKETS];
 	unsigned long count;
+	size_t trim_bucket;   /* where the next trim scan starts */
 };
+
+static void set_hint(struct efs_node *n, fuse_ino_t parent, const char *name)
+{
+	if (name == NULL || strlen(name) >= sizeof(((struct efs_trim_hint *)0)->name))
+		return;
+	if (n->name_hint != NULL && n->parent_hint == parent && strcmp(n->name_hint, name) == 0)
+		return;
+	char *copy = strdup(name);
+	if (copy == NULL)
+		return;
+	free(n->name_hint);
+	n->name_hint = copy;
+	n->parent_hint = parent;
+}
 
 static size_t bucket_of(dev_t dev, ino_t ino)
 {
@@ -33,6 +49,8 @@ static void node_init(struct efs_node *n, int fd, const struct stat *st)
 	n->nlookup = 0;
 	n->next = NULL;
 	n->hashed = 0;
+	n->parent_hint = 0;
+	n->name_hint = NULL;
 	pthread_mutex_init(&n->backing_lock, NULL);
 	n->backing_fd = -1;
 	n->backing_id = 0;
@@ -68,7 +86,8 @@ fuse_ino_t efs_node_ino(struct efs_node_table *t, struct efs_node *n)
 	return n == &t->root ? FUSE_ROOT_ID : (fuse_ino_t)(uintptr_t)n;
 }
 
-struct efs_node *efs_nodes_remember(struct efs_node_table *t, int fd, const struct stat *st)
+struct efs_node *efs_nodes_remember(struct efs_node_table *t, int fd, const struct stat *st,
+				    fuse_ino_t parent, const char *name)
 {
 	if (st->st_dev == t->root.dev && st->st_ino == t->root.ino) {
 		/* A hard link can't name a directory, so this is only reachable through races; share root. */
@@ -91,10 +110,11 @@ struct efs_node *efs_nodes_remember(struct efs_node_table *t, int fd, const stru
 			 * forget but must no longer answer lookups. */
 			*pp = n->next;
 			n->hashed = 0;
-			t->count--;
+			__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
 			break;
 		}
 		n->nlookup++;
+		set_hint(n, parent, name);
 		pthread_mutex_unlock(&t->lock);
 		close(fd);
 		return n;
@@ -107,10 +127,11 @@ struct efs_node *efs_nodes_remember(struct efs_node_table *t, int fd, const stru
 	}
 	node_init(n, fd, st);
 	n->nlookup = 1;
+	set_hint(n, parent, name);
 	n->hashed = 1;
 	n->next = t->buckets[b];
 	t->buckets[b] = n;
-	t->count++;
+	__atomic_add_fetch(&t->count, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&t->lock);
 	return n;
 }
@@ -135,20 +156,38 @@ void efs_nodes_forget(struct efs_node_table *t, struct efs_node *node, uint64_t 
 				break;
 			}
 		}
-		t->count--;
+		__atomic_sub_fetch(&t->count, 1, __ATOMIC_RELAXED);
 	}
 	pthread_mutex_unlock(&t->lock);
 	close(node->fd);
 	if (node->backing_fd >= 0)
 		close(node->backing_fd);
 	pthread_mutex_destroy(&node->backing_lock);
+	free(node->name_hint);
 	free(node);
+}
+
+size_t efs_nodes_pick_trim(struct efs_node_table *t, struct efs_trim_hint *out, size_t max)
+{
+	size_t got = 0;
+	pthread_mutex_lock(&t->lock);
+	for (size_t scanned = 0; scanned < BUCKETS && got < max; scanned++) {
+		size_t b = t->trim_bucket;
+		t->trim_bucket = (t->trim_bucket + 1) % BUCKETS;
+		for (struct efs_node *n = t->buckets[b]; n != NULL && got < max; n = n->next) {
+			if (n->name_hint == NULL)
+				continue;
+			out[got].parent = n->parent_hint;
+			strcpy(out[got].name, n->name_hint);
+			got++;
+		}
+	}
+	pthread_mutex_unlock(&t->lock);
+	return got;
 }
 
 unsigned long efs_nodes_count(struct efs_node_table *t)
 {
-	pthread_mutex_lock(&t->lock);
-	unsigned long c = t->count;
-	pthread_mutex_unlock(&t->lock);
-	return c;
+	/* Written under the lock; readers only need an approximate value, without the lock. */
+	return __atomic_load_n(&t->count, __ATOMIC_RELAXED);
 }

@@ -23,6 +23,10 @@ struct efs_node {
 	uint64_t nlookup;    /* guarded by the table lock */
 	struct efs_node *next;
 	int hashed;          /* still findable by (dev, ino) */
+	/* Where the kernel last saw this node (parent inode number, name), to ask it to let go when
+	 * descriptors run short. Only a hint: a stale one just makes the request fail. */
+	fuse_ino_t parent_hint;
+	char *name_hint;
 	/* Passthrough: one backing file per inode, shared by all its open handles. */
 	pthread_mutex_t backing_lock;
 	int backing_fd;
@@ -44,7 +48,17 @@ fuse_ino_t efs_node_ino(struct efs_node_table *t, struct efs_node *n);
  * Registers one more kernel reference for the file open as fd (O_PATH) with attributes st. Takes
  * ownership of fd: it is closed when a node for the same (dev, ino) already exists.
  */
-struct efs_node *efs_nodes_remember(struct efs_node_table *t, int fd, const struct stat *st);
+struct efs_node *efs_nodes_remember(struct efs_node_table *t, int fd, const struct stat *st,
+				    fuse_ino_t parent, const char *name);
+
+/* A name the kernel holds, to be invalidated so that the kernel forgets the node behind it. */
+struct efs_trim_hint {
+	fuse_ino_t parent;
+	char name[256];
+};
+
+/* Copies up to max hints of nodes to let go of, continuing round-robin over the table. */
+size_t efs_nodes_pick_trim(struct efs_node_table *t, struct efs_trim_hint *out, size_t max);
 
 /* Drops n kernel references; frees the node when none remain. */
 void efs_nodes_forget(struct efs_node_table *t, struct efs_node *node, uint64_t n);

@@ -12,7 +12,10 @@
 #include <string.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "trim.h"
 
 void efs_proc_fd_path(char out[EFS_PROC_FD_LEN], int fd)
 {
@@ -46,12 +49,25 @@ int efs_enter_write(fuse_req_t req)
 	return efs_enter(req);
 }
 
+/* Opens a child O_PATH descriptor; when descriptors ran out, lets the trimmer free some and retries. */
+static int open_child(struct efs_fs *fs, struct efs_node *parent, const char *name)
+{
+	for (int attempt = 0;; attempt++) {
+		int fd = openat(parent->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 || (errno != EMFILE && errno != ENFILE) || attempt == 100)
+			return fd;
+		efs_trim_wake(fs);
+		struct timespec pause = { 0, 20 * 1000000L };
+		nanosleep(&pause, NULL);
+	}
+}
+
 int efs_lookup_child(struct efs_fs *fs, struct efs_node *parent, const char *name, struct fuse_entry_param *e)
 {
 	if (!efs_valid_name(name))
 		return -EINVAL;
 	memset(e, 0, sizeof(*e));
-	int fd = openat(parent->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open_child(fs, parent, name);
 	if (fd < 0)
 		return -errno;
 	if (fstatat(fd, "", &e->attr, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0) {
@@ -59,12 +75,14 @@ int efs_lookup_child(struct efs_fs *fs, struct efs_node *parent, const char *nam
 		close(fd);
 		return err;
 	}
-	struct efs_node *n = efs_nodes_remember(fs->nodes, fd, &e->attr);
+	struct efs_node *n = efs_nodes_remember(fs->nodes, fd, &e->attr, efs_node_ino(fs->nodes, parent), name);
 	if (n == NULL)
 		return -ENOMEM;
 	e->ino = efs_node_ino(fs->nodes, n);
 	e->attr_timeout = EFS_ATTR_TIMEOUT;
 	e->entry_timeout = EFS_ENTRY_TIMEOUT;
+	if (efs_nodes_count(fs->nodes) > fs->node_soft_limit)
+		efs_trim_wake(fs);
 	return 0;
 }
 

@@ -10,9 +10,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "passthrough.h"
+#include "trim.h"
 
 static int wants_write(int flags)
 {
@@ -96,6 +98,13 @@ void efs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t m
 	struct efs_node *p = efs_req_node(req, parent);
 	int flags = (fi->flags & ~(O_NOCTTY | O_NOFOLLOW)) | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
 	int fd = openat(p->fd, name, flags, mode & ~S_IFMT);
+	for (int attempt = 0; fd < 0 && (errno == EMFILE || errno == ENFILE) && attempt < 100; attempt++) {
+		/* Out of descriptors: the trimmer makes the kernel give some nodes back. */
+		efs_trim_wake(fs);
+		struct timespec pause = { 0, 20 * 1000000L };
+		nanosleep(&pause, NULL);
+		fd = openat(p->fd, name, flags, mode & ~S_IFMT);
+	}
 	if (fd < 0) {
 		fuse_reply_err(req, errno);
 		return;
@@ -107,7 +116,7 @@ void efs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t m
 	char path[EFS_PROC_FD_LEN];
 	efs_proc_fd_path(path, fd);
 	int pfd = fstat(fd, &e.attr) == 0 ? open(path, O_PATH | O_CLOEXEC) : -1;
-	struct efs_node *n = pfd >= 0 ? efs_nodes_remember(fs->nodes, pfd, &e.attr) : NULL;
+	struct efs_node *n = pfd >= 0 ? efs_nodes_remember(fs->nodes, pfd, &e.attr, parent, name) : NULL;
 	if (n == NULL) {
 		int err = pfd < 0 ? errno : ENOMEM;
 		close(fd);
@@ -117,6 +126,8 @@ void efs_op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t m
 	e.ino = efs_node_ino(fs->nodes, n);
 	e.attr_timeout = EFS_ATTR_TIMEOUT;
 	e.entry_timeout = EFS_ENTRY_TIMEOUT;
+	if (efs_nodes_count(fs->nodes) > fs->node_soft_limit)
+		efs_trim_wake(fs);
 	finish_open(req, n, fd, fi, &e);
 }
 

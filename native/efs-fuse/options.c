@@ -70,11 +70,11 @@ static void usage(void)
 		"usage: efs-fuse --source DIR --target MOUNTPOINT [--uid U --gid G [--groups g1,g2]]\n"
 		"                [--squash-root [--squash-uid 65534 --squash-gid 65534]] [--ro]\n"
 		"                [--stats FILE] [--fsname efs:fs-...] [--passthrough auto|off]\n"
-		"                [--threads N] [--debug]\n");
+		"                [--threads N] [--max-nodes N] [--debug]\n");
 }
 
 enum { OPT_SOURCE = 1000, OPT_TARGET, OPT_UID, OPT_GID, OPT_GROUPS, OPT_SQUASH, OPT_SQUASH_UID,
-       OPT_SQUASH_GID, OPT_RO, OPT_STATS, OPT_FSNAME, OPT_PASSTHROUGH, OPT_THREADS, OPT_DEBUG };
+       OPT_SQUASH_GID, OPT_RO, OPT_STATS, OPT_FSNAME, OPT_PASSTHROUGH, OPT_THREADS, OPT_MAX_NODES, OPT_DEBUG };
 
 int efs_parse_options(int argc, char **argv, struct efs_options *o)
 {
@@ -92,6 +92,7 @@ int efs_parse_options(int argc, char **argv, struct efs_options *o)
 		{ "fsname", required_argument, NULL, OPT_FSNAME },
 		{ "passthrough", required_argument, NULL, OPT_PASSTHROUGH },
 		{ "threads", required_argument, NULL, OPT_THREADS },
+		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -139,6 +140,12 @@ int efs_parse_options(int argc, char **argv, struct efs_options *o)
 				return -1;
 			}
 			o->max_threads = v; break;
+		case OPT_MAX_NODES:
+			if (parse_id("--max-nodes", optarg, &v) != 0 || v < 16) {
+				fprintf(stderr, "efs-fuse: --max-nodes must be at least 16\n");
+				return -1;
+			}
+			o->max_nodes = v; break;
 		case OPT_DEBUG: o->debug = true; break;
 		default:
 			fprintf(stderr, "efs-fuse: unknown or incomplete option: %s\n", argv[optind - 1]);

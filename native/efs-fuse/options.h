@@ -28,6 +28,7 @@ struct efs_options {
 	bool read_only;
 	enum efs_passthrough_mode passthrough;
 	unsigned max_threads;
+	unsigned long max_nodes;  /* 0: half the descriptor limit */
 	bool debug;
 };
 

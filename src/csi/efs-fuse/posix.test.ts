@@ -6,8 +6,9 @@ import {
   readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync, writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { mountEfsFuse, type EfsFuseMount } from "./index.js";
-import { buildDaemon, codeOf, makeSandbox, type Sandbox } from "./testing.js";
+import { spawn } from "node:child_process";
+import { isEfsFuseMounted, mountEfsFuse, unmountEfsFuse, type EfsFuseMount } from "./index.js";
+import { buildDaemon, codeOf, eventually, makeSandbox, type Sandbox } from "./testing.js";
 
 for (const passthrough of [true, false]) {
   describe(`POSIX operations (passthrough ${passthrough})`, () => {
@@ -114,3 +115,25 @@ for (const passthrough of [true, false]) {
     });
   });
 }
+
+describe("more files than the daemon may keep descriptors for", () => {
+  it("makes the kernel give names back instead of failing with EMFILE", async () => {
+    const binary = await buildDaemon();
+    const box = makeSandbox("many");
+    const child = spawn(binary, ["--source", box.source, "--target", box.target, "--max-nodes", "200"], { stdio: "ignore" });
+    try {
+      await eventually(() => isEfsFuseMounted(box.target), "daemon mounted");
+      mkdirSync(join(box.target, "d"));
+      for (let i = 0; i < 2000; i++) writeFileSync(join(box.target, "d", `f${i}`), String(i));
+      for (let i = 0; i < 2000; i += 7) expect(readFileSync(join(box.target, "d", `f${i}`), "utf8")).toBe(String(i));
+      expect(readdirSync(join(box.target, "d"))).toHaveLength(2000);
+      await eventually(() => readdirSync(`/proc/${child.pid}/fd`).length < 400, "descriptors given back");
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      await unmountEfsFuse(box.target);
+      box.cleanup();
+    }
+  });
+});
+
