@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isRuntimeError } from "./errors.js";
-import { makeTestRuntime, podSpec, readAll, type TestRuntime } from "./test-support.js";
+import { eventually, makeTestRuntime, podSpec, readAll, type TestRuntime } from "./test-support.js";
 
 let t: TestRuntime;
 beforeAll(async () => {
@@ -63,6 +63,28 @@ describe("containers", () => {
     const text = await readAll(await t.rt.readLogs(id, { follow: true }));
     expect(text).toBe("first\nsecond\n");
     expect((await t.rt.containerStatus(id)).state).toBe("exited");
+  });
+
+  it("a follower that stops reading early releases the log file", async () => {
+    const id = await t.rt.runContainer(podSpec({ command: ["sh", "-c", "while :; do echo tick; sleep 0.05; done"] }));
+    const fds = () => fs.readdirSync("/proc/self/fd").length;
+    const before = fds();
+    const stream = await t.rt.readLogs(id, { follow: true });
+    for await (const chunk of stream) {
+      expect(String(chunk)).toMatch(/^tick\n/);
+      break; // destroys the stream
+    }
+    expect(await eventually(() => fds() <= before)).toBe(true);
+    await t.rt.removeContainer(id);
+  });
+
+  it("starts one sandbox for concurrent first containers of a pod", async () => {
+    const spec = podSpec({ command: ["sleep", "1000"] }, "concurrent");
+    const ids = await Promise.all([t.rt.runContainer(spec), t.rt.runContainer({ ...spec, name: "b" }), t.rt.runContainer({ ...spec, name: "c" })]);
+    const all = (await t.rt.listContainers()).filter((c) => c.pod.uid === spec.pod.uid);
+    expect(all.filter((c) => c.kind === "sandbox")).toHaveLength(1);
+    expect(all.filter((c) => c.kind === "container").map((c) => c.id).sort()).toEqual([...ids].sort());
+    await t.rt.removePodSandbox(spec.pod.uid);
   });
 
   it("applies args/command rules, env, working directory and user", async () => {
