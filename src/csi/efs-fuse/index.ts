@@ -6,7 +6,9 @@
  * - otherwise operations run as the caller, with root squashed to 65534 when squashRoot is set;
  * - nothing outside the source is ever opened: every operation is relative to an O_PATH descriptor
  *   below it and symlinks are never followed by the daemon (callers follow them in their own view);
- * - readOnly mounts fail every write with EROFS.
+ * - readOnly mounts fail every write with EROFS;
+ * - file data goes through kernel FUSE passthrough when the kernel offers it (host-speed I/O, but
+ *   data bytes are then invisible to the IO counters); `passthrough: false` routes and counts it all.
  * Invariants of this wrapper: the daemon only ever gets an argument vector built from validated
  * fields; a mount handle exists only once the mount is in /proc/self/mountinfo; unmounting is
  * idempotent and also clears dead mounts (daemon killed), lazily.
