@@ -14,7 +14,7 @@ function pod(name: string, claims: string[], extra: Partial<Pod["spec"]> = {}, n
   return { apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "ns" }, spec: { nodeName, volumes: claims.map((c, i) => ({ name: `v${i}`, persistentVolumeClaim: { claimName: c } })), ...extra }, status: { phase: nodeName ? "Running" : "Pending" } };
 }
 function claim(name: string, o: { cls?: string; volume?: string; modes?: AccessMode[]; size?: string; ann?: Record<string, string>; phase?: "Pending" | "Bound" | "Lost"; deleting?: boolean } = {}): PersistentVolumeClaim {
-  const bound = o.volume ? { [ANN_BIND_COMPLETED]: "yes" } : {};
+  const bound: Record<string, string> = o.volume ? { [ANN_BIND_COMPLETED]: "yes" } : {};
   return {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
