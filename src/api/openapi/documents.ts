@@ -220,7 +220,7 @@ function toV2(node: unknown): unknown {
   const src = node as Record<string, unknown>;
   if (Array.isArray(src.allOf) && src.allOf.length === 1 && typeof (src.allOf[0] as Json).$ref === "string") {
     const { allOf, default: _d, ...rest } = src;
-    return { ...(toV2(rest) as Json), $ref: toV2((allOf as Json[])[0].$ref) };
+    return { ...(toV2(rest) as Json), $ref: String((allOf as Json[])[0].$ref).replace(REF_PREFIX, "#/definitions/") };
   }
   const out: Json = {};
   for (const [k, v] of Object.entries(src)) {

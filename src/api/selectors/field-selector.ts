@@ -3,7 +3,12 @@
  * terms with upstream's backslash escaping (`\,` `\=` `\\`). Keys are checked against what a kind
  * serves: metadata.name and metadata.namespace everywhere, plus the kind's `fieldSelectors`.
  */
-import type { KubeObject, ResourceTraits } from "../types.js";
+import type { KubeObject } from "../types.js";
+
+/** The part of a kind's traits field selection reads. */
+export interface FieldSelectable<T extends KubeObject = KubeObject> {
+  fieldSelectors: Record<string, (obj: T) => string>;
+}
 
 export interface FieldRequirement {
   key: string;
@@ -78,7 +83,7 @@ export function parseFieldSelector(text: string): FieldRequirement[] {
 }
 
 /** The value a kind exposes for a selectable field, or undefined when the field is not served. */
-export function fieldValue(obj: KubeObject, field: string, traits: Pick<ResourceTraits, "fieldSelectors">): string | undefined {
+export function fieldValue<T extends KubeObject>(obj: T, field: string, traits: FieldSelectable<T>): string | undefined {
   if (field === "metadata.name") return obj.metadata?.name ?? "";
   if (field === "metadata.namespace") return obj.metadata?.namespace ?? "";
   const extract = traits.fieldSelectors[field];
@@ -89,7 +94,7 @@ export function fieldValue(obj: KubeObject, field: string, traits: Pick<Resource
  * Upstream's error for a selector key a kind does not serve ("field label not supported: x"),
  * or undefined when every key is served. The server answers 400 BadRequest with it.
  */
-export function unsupportedFieldLabel(reqs: FieldRequirement[], traits: Pick<ResourceTraits, "fieldSelectors">): string | undefined {
+export function unsupportedFieldLabel<T extends KubeObject>(reqs: FieldRequirement[], traits: FieldSelectable<T>): string | undefined {
   for (const r of reqs) {
     if (r.key === "metadata.name" || r.key === "metadata.namespace") continue;
     if (!(r.key in traits.fieldSelectors)) return `field label not supported: ${r.key}`;
@@ -97,7 +102,7 @@ export function unsupportedFieldLabel(reqs: FieldRequirement[], traits: Pick<Res
   return undefined;
 }
 
-export function matchesFieldSelector(obj: KubeObject, reqs: FieldRequirement[], traits: Pick<ResourceTraits, "fieldSelectors">): boolean {
+export function matchesFieldSelector<T extends KubeObject>(obj: T, reqs: FieldRequirement[], traits: FieldSelectable<T>): boolean {
   return reqs.every((r) => {
     const v = fieldValue(obj, r.key, traits);
     if (v === undefined) return false;

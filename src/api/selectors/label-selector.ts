@@ -230,7 +230,7 @@ class Parser {
       case "notin":
         return checked({ key, operator: op.kind, values: this.valueSet() });
       default:
-        return this.fail(op, "=, ==, !=, in, notin, >, <");
+        return this.fail(op, "in, notin, =, ==, !=, gt, lt");
     }
   }
 
