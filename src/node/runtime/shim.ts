@@ -53,6 +53,8 @@ export function shimAlive(pid: number, id: string): boolean {
   }
 }
 
+const START_TIMEOUT_MS = 120_000;
+
 export interface StartShimOptions {
   shimPath: string;
   runcPath: string;
@@ -85,13 +87,25 @@ export async function startShim(o: StartShimOptions): Promise<number> {
   const sync = child.stdio[3] as NodeJS.ReadableStream;
   let answer = "";
   sync.setEncoding("utf8");
+  let timedOut = false;
   await new Promise<void>((resolve) => {
+    // runc normally answers in well under a second; a start stuck this long is abandoned (and cleaned up by the caller).
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+      resolve();
+    }, START_TIMEOUT_MS);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
     sync.on("data", (c: string) => (answer += c));
-    sync.on("end", resolve);
-    sync.on("error", () => resolve());
-    child.on("error", () => resolve());
+    sync.on("end", done);
+    sync.on("error", done);
+    child.on("error", done);
   });
   child.unref();
+  if (timedOut) throw new RuntimeError("RuncFailed", `container ${o.id} did not start within ${START_TIMEOUT_MS / 1000}s`);
   const m = /^ok (\d+)/.exec(answer);
   if (m) return Number(m[1]);
   throw new RuntimeError("RuncFailed", `container ${o.id} failed to start: ${runcError(o.containerDir) || answer.replace(/^error /, "").trim() || shimError(o.containerDir)}`);
