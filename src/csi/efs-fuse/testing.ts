@@ -17,7 +17,7 @@ export async function buildDaemon(): Promise<string> {
   const script = join(root, "scripts", "build-native.mjs");
   let output = "";
   try {
-    await execFileAsync("flock", ["/tmp/cistern-efs-fuse-build.lock", process.execPath, script]);
+    output = (await execFileAsync("flock", ["/tmp/cistern-efs-fuse-build.lock", process.execPath, script])).stderr;
   } catch (err) {
     output = String((err as { stderr?: string }).stderr ?? err);
   }
@@ -26,7 +26,9 @@ export async function buildDaemon(): Promise<string> {
   const built = existsSync(binary) ? statSync(binary).mtimeMs : 0;
   const sources = readdirSync(srcDir).filter((f) => /\.(c|h)$|^build\.json$/.test(f));
   const stale = sources.filter((f) => statSync(join(srcDir, f)).mtimeMs > built);
-  if (stale.length > 0) throw new Error(`efs-fuse was not built (stale: ${stale.join(", ")}): ${output}`);
+  if (!existsSync(binary) || stale.length > 0) {
+    throw new Error(`efs-fuse was not built (needs Debian libfuse3-dev and fuse3; stale: ${stale.join(", ")}): ${output}`);
+  }
   return binary;
 }
 
