@@ -17,7 +17,7 @@ import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import { resources as allResources } from "../api/index.js";
 import type { ResourceTraits } from "../api/types.js";
-import type { Backend } from "../store/types.js";
+import { startCompactor, type Backend } from "../store/index.js";
 import { createLogger } from "../lib/log.js";
 import { createTokenAuthenticator, type TokenAuthenticator } from "./auth/authenticate.js";
 import { defaultAdmission } from "./admission/index.js";
@@ -27,6 +27,8 @@ import { createHttpsServer, listen, type RawHandler } from "./server.js";
 import { WatchHub } from "./watch/watch-hub.js";
 import type { SubresourceHandler } from "./handlers/resource.js";
 import { bootstrapCluster } from "./bootstrap.js";
+import { podBindingHandler } from "./handlers/pod-binding.js";
+import { namespaceFinalizeHandler } from "./handlers/namespace-finalize.js";
 
 export type { UserInfo, AdmissionPlugin, RawHandler, SubresourceHandler };
 export { VERSION_INFO } from "./http/health.js";
@@ -39,6 +41,8 @@ export interface ApiServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** How often the API server compacts store history, and how many revisions it keeps (upstream: every 5 min). */
+  compaction?: { intervalMs: number; minRetainRevisions: number };
   /** Tokens accepted in addition to those added later with addToken. */
   tokens?: { token: string; user: UserInfo }[];
   extraAdmission?: AdmissionPlugin[];
@@ -68,9 +72,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
   await bootstrapCluster(registry);
   const hub = new WatchHub(opts.backend);
+  // As kube-apiserver, the API server drives compaction; a window of history stays for re-watching clients.
+  const compactor = startCompactor(opts.backend, opts.compaction ?? { intervalMs: 60_000, minRetainRevisions: 10_000 });
   const auth = createTokenAuthenticator();
   for (const t of opts.tokens ?? []) auth.addToken(t.token, t.user);
-  const subresources = new Map<string, SubresourceHandler>();
+  const subresources = new Map<string, SubresourceHandler>([
+    ["pods/binding", podBindingHandler(registry)],
+    ["namespaces/finalize", namespaceFinalizeHandler(registry)],
+  ]);
   const extraHandlers: RawHandler[] = [];
   const upgradeHandlers: ((req: IncomingMessage, socket: Socket, head: Buffer, user: UserInfo) => boolean)[] = [];
   const server = createHttpsServer(opts.tls, {
@@ -101,6 +110,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     addHandler: (h) => extraHandlers.push(h),
     addUpgradeHandler: (h) => upgradeHandlers.push(h),
     async close() {
+      await compactor.stop();
       hub.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

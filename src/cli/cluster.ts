@@ -8,6 +8,8 @@ import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { openBackend, type Backend } from "../store/index.js";
 import { startApiServer, type ApiServer } from "../apiserver/index.js";
+import { startEfsService, type EfsService } from "../efs/index.js";
+import { loadClusterIdentity } from "./cluster-identity.js";
 import { ensureServerCert } from "../lib/pki.js";
 import { writeFileAtomic } from "../lib/atomic-file.js";
 import { createLogger } from "../lib/log.js";
@@ -20,11 +22,16 @@ export interface ClusterOptions {
   apiHost: string;
   apiPort: number;
   storeUrl?: string;
+  efsHost: string;
+  efsPort: number;
+  /** File systems to pre-create with these IDs (e.g. the guide's fs-12345678). */
+  fileSystemIds: string[];
 }
 
 export interface Cluster {
   dataDir: string;
   apiServer: ApiServer;
+  efs: EfsService;
   backend: Backend;
   kubeconfigPath: string;
   envPath: string;
@@ -45,6 +52,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const pkiDir = join(dataDir, "pki");
   const cert = await ensureServerCert(pkiDir, "apiserver", o.apiHost === "0.0.0.0" || o.apiHost === "127.0.0.1" ? [] : [o.apiHost]);
+  const efsCert = await ensureServerCert(pkiDir, "efs", o.efsHost === "0.0.0.0" || o.efsHost === "127.0.0.1" ? [] : [o.efsHost]);
+  const identity = loadClusterIdentity(dataDir);
   const adminToken = ensureToken(join(pkiDir, "admin.token"));
   const backend = await openBackend(o.storeUrl ?? `sqlite://${join(dataDir, "state.db")}`);
   const stops: (() => Promise<void>)[] = [() => backend.close()];
@@ -57,13 +66,37 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       tokens: [{ token: adminToken, user: { name: "cistern-admin", groups: ["system:masters", "system:authenticated"] } }],
     });
     stops.unshift(() => apiServer.close());
+    const efs = await startEfsService({
+      dataDir: join(dataDir, "efs"),
+      host: o.efsHost,
+      port: o.efsPort,
+      tls: { cert: efsCert.certPem, key: efsCert.keyPem },
+      region: identity.region,
+      accountId: identity.accountId,
+      preCreateFileSystemIds: o.fileSystemIds,
+      // Prometheus scrapes /metrics with the cluster's admin bearer token.
+      metricsAuthorizer: (req) => req.headers.authorization === `Bearer ${adminToken}`,
+      log: createLogger("efs"),
+    });
+    stops.unshift(() => efs.close());
+    const efsUrl = efs.url.replace("://0.0.0.0:", "://127.0.0.1:");
     const server = apiServer.url.replace("://0.0.0.0:", "://127.0.0.1:");
     const kubeconfigPath = join(dataDir, "kubeconfig");
     const envPath = join(dataDir, "env");
     writeKubeconfig(kubeconfigPath, { server, caPem: cert.caPem, token: adminToken });
-    writeEnvFile(envPath, { KUBECONFIG: kubeconfigPath });
+    const caPath = join(pkiDir, "ca.crt");
+    writeEnvFile(envPath, {
+      KUBECONFIG: kubeconfigPath,
+      AWS_ACCESS_KEY_ID: efs.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: efs.credentials.secretAccessKey,
+      AWS_REGION: efs.region,
+      AWS_ENDPOINT_URL_EFS: efsUrl,
+      // The AWS CLI and boto3 read AWS_CA_BUNDLE; Node (the JS SDK) reads NODE_EXTRA_CA_CERTS.
+      AWS_CA_BUNDLE: caPath,
+      NODE_EXTRA_CA_CERTS: caPath,
+    });
     return {
-      dataDir, apiServer, backend, kubeconfigPath, envPath, adminToken, caPem: cert.caPem,
+      dataDir, apiServer, efs, backend, kubeconfigPath, envPath, adminToken, caPem: cert.caPem,
       async stop() {
         for (const s of stops) {
           try {

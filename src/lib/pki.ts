@@ -13,7 +13,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-file.js";
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as never);
 
 const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
 const DAY = 24 * 3600 * 1000;
@@ -28,13 +28,13 @@ function toPem(der: ArrayBuffer, label: string): string {
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
-async function exportKey(key: CryptoKey): Promise<string> {
+async function exportKey(key: webcrypto.CryptoKey): Promise<string> {
   return toPem(await webcrypto.subtle.exportKey("pkcs8", key as any), "PRIVATE KEY");
 }
 
-async function importKey(pem: string): Promise<CryptoKey> {
+async function importKey(pem: string): Promise<webcrypto.CryptoKey> {
   const der = Buffer.from(pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
-  return (await webcrypto.subtle.importKey("pkcs8", der, { name: "ECDSA", namedCurve: "P-256" }, true, ["sign"])) as unknown as CryptoKey;
+  return (await webcrypto.subtle.importKey("pkcs8", der, { name: "ECDSA", namedCurve: "P-256" }, true, ["sign"])) as unknown as webcrypto.CryptoKey;
 }
 
 function serial(): string {
@@ -44,7 +44,7 @@ function serial(): string {
 }
 
 async function createCa(commonName: string): Promise<KeyPairPem> {
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as unknown as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: `CN=${commonName}`,
@@ -62,7 +62,7 @@ async function createCa(commonName: string): Promise<KeyPairPem> {
 }
 
 async function createLeaf(ca: KeyPairPem, commonName: string, dnsNames: string[], ips: string[]): Promise<KeyPairPem> {
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as unknown as webcrypto.CryptoKeyPair;
   const caCert = new x509.X509Certificate(ca.certPem);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),

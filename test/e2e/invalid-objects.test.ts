@@ -40,7 +40,7 @@ const cases: [string, string, string, string][] = [
   ["local PV without node affinity", pv(okPvSpec + "  local:\n    path: /mnt/disk\n"), "pv/bad-pv", "Local volume requires node affinity"],
   ["PVC without accessModes", pvc("  resources:\n    requests:\n      storage: 1Gi\n"), "pvc/bad-pvc", "at least 1 access mode is required"],
   ["PVC without a storage request", pvc("  accessModes: [ReadWriteMany]\n"), "pvc/bad-pvc", "spec.resources[storage]: Required value"],
-  ["PVC with a negative request", pvc("  accessModes: [ReadWriteMany]\n  resources:\n    requests:\n      storage: -1Gi\n"), "pvc/bad-pvc", "spec.resources.requests[storage]"],
+  ["PVC with a negative request", pvc("  accessModes: [ReadWriteMany]\n  resources:\n    requests:\n      storage: -1Gi\n"), "pvc/bad-pvc", 'spec.resources[storage]: Invalid value: "-1Gi"'],
   ["PVC with an unparsable quantity", pvc("  accessModes: [ReadWriteMany]\n  resources:\n    requests:\n      storage: lots\n"), "pvc/bad-pvc", "quantities must match the regular expression"],
   ["PVC mixing ReadWriteOncePod", pvc("  accessModes: [ReadWriteOncePod, ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n"), "pvc/bad-pvc", "may not use ReadWriteOncePod with other access modes"],
   ["PVC with an invalid class name", pvc(okClaim + "  storageClassName: Not_A_Class\n"), "pvc/bad-pvc", "spec.storageClassName: Invalid value"],
@@ -68,9 +68,9 @@ describe("invalid objects are refused with upstream's messages and nothing is st
   });
 
   it("refuses unknown fields with fieldValidation=Strict (kubectl's default)", async () => {
-    const r = await c.kubectl(["create", "--validate=false", "-f", "-"], { input: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\nbogus: 1\n" });
+    const r = await c.kubectl(["create", "--validate=false", "-f", "-"], { input: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lenient\nbogus: 1\n" });
     expect(r.code).toBe(0); // --validate=false: unknown fields ignored
-    const strict = await c.kubectl(["create", "-f", "-"], { input: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\nbogus: 1\n" });
+    const strict = await c.kubectl(["create", "-f", "-"], { input: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: strict\nbogus: 1\n" });
     expect(strict.code).not.toBe(0);
     expect(strict.stderr).toContain('unknown field "bogus"');
   });

@@ -29,11 +29,10 @@ export async function applyPatch(ctx: RegistryContext, t: ResourceTraits, ns: st
       managedFieldsDone: true,
       desired: (current: KubeObject | undefined) => {
         const applied = structuredClone(patch) as KubeObject;
-        const out = serverSideApply({
-          live: current, applied, manager: opts.fieldManager, force, apiVersion: t.group ? `${t.group}/${t.version}` : t.version,
+        return serverSideApply({
+          live: current, applied, manager: opts.fieldManager, force, apiVersion: t.group ? `${t.group}/${t.version}` : t.version, kind: t.kind,
           now: ctx.now(), subresource: opts.subresource, rootSchema: t.schemaName,
         });
-        return out.object as KubeObject;
       },
       preconditionRv: pinnedRv(patch),
     }, opts);

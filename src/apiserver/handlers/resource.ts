@@ -70,7 +70,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   const t = resolveResource(ctx, info);
   if (info.subresource && info.subresource !== "status") {
     const h = ctx.subresources.get(`${t.plural}/${info.subresource}`);
-    if (!h || !t.subresources.includes(info.subresource)) throw new StatusError(404, "NotFound", `the server could not find the requested resource`);
+    if (!h) throw new StatusError(404, "NotFound", `the server could not find the requested resource`);
     return h(req, res, info, t, user, query);
   }
   if (info.subresource === "status" && !t.subresources.includes("status")) {

@@ -20,6 +20,8 @@ export interface RequestInfo {
   verb: string;
 }
 
+const NAMESPACE_SUBRESOURCES = new Set(["status", "finalize"]);
+
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
   const info: RequestInfo = {
     isResourceRequest: false, path, apiPrefix: "", group: "", version: "", namespace: "",
@@ -45,22 +47,18 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   }
   if (parts.length === 0) return info;
   info.isResourceRequest = true;
-  // /namespaces/{ns}/{resource}…, but /namespaces and /namespaces/{name}[/status|finalize] address the namespace itself.
-  if (parts[0] === "namespaces" && parts.length >= 3) {
-    info.namespace = parts[1];
-    parts.splice(0, 2);
-  } else if (parts[0] === "namespaces" && parts.length === 2) {
-    info.resource = "namespaces";
-    info.name = parts[1];
-    return withVerb(info, method, query);
+  let rest: string[] = parts;
+  // As upstream: /namespaces/{ns}/{resource}… is namespaced, but /namespaces/{name}[/status|/finalize]
+  // addresses the namespace object itself.
+  if (rest[0] === "namespaces" && rest.length > 1) {
+    info.namespace = rest[1];
+    if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2])) rest = rest.slice(2);
   }
-  info.resource = parts[0] ?? "";
-  info.name = parts[1] ?? "";
-  info.subresource = parts[2] ?? "";
-  info.rest = parts.slice(3);
-  if (info.resource === "namespaces" && info.name && !info.namespace) {
-    // /api/v1/namespaces/{name}/status
-  }
+  info.resource = rest[0] ?? "";
+  info.name = rest[1] ?? "";
+  info.subresource = rest[2] ?? "";
+  info.rest = rest.slice(3);
+  if (info.resource === "namespaces") info.namespace = "";
   return withVerb(info, method, query);
 }
 

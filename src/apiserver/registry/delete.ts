@@ -52,6 +52,11 @@ function podGrace(obj: KubeObject, requested: number | undefined): number {
   return g;
 }
 
+function hasPendingFinalizers(t: ResourceTraits, obj: KubeObject): boolean {
+  if ((obj.metadata.finalizers ?? []).length > 0) return true;
+  return t.kind === "Namespace" && (((obj.spec ?? {}) as { finalizers?: string[] }).finalizers ?? []).length > 0;
+}
+
 export async function deleteObject(ctx: RegistryContext, t: ResourceTraits, ns: string | undefined, name: string, o: DeleteOptionsBody, opts: WriteOptions): Promise<DeleteResult> {
   const key = objectKey(t, ns, name);
   for (let attempt = 0; ; attempt++) {
@@ -68,9 +73,8 @@ export async function deleteObject(ctx: RegistryContext, t: ResourceTraits, ns: 
     for (const p of ctx.admission) if (p.validate) await p.validate(attrs);
 
     const grace = t.kind === "Pod" ? podGrace(cur, o.gracePeriodSeconds) : 0;
-    const finalizers = cur.metadata.finalizers ?? [];
     const rev = Number(cur.metadata.resourceVersion);
-    if (finalizers.length === 0 && grace === 0) {
+    if (!hasPendingFinalizers(t, cur) && grace === 0) {
       if (opts.dryRun) return { object: cur, deleted: true };
       try {
         const kv = await ctx.backend.delete(key, rev);
@@ -94,12 +98,9 @@ export async function deleteObject(ctx: RegistryContext, t: ResourceTraits, ns: 
     } else {
       return { object: cur, deleted: false };
     }
+    if (t.kind === "Namespace") next.status = { ...((next.status ?? {}) as object), phase: "Terminating" };
     if (opts.dryRun) return { object: next, deleted: false };
     try {
-      if (finalizers.length === 0 && grace === 0) {
-        const kv = await ctx.backend.delete(key, rev);
-        return { object: decodeObject(kv), deleted: true };
-      }
       const kv = await ctx.backend.update(key, encodeObject(next), rev);
       return { object: decodeObject(kv), deleted: false };
     } catch (e) {

@@ -110,7 +110,7 @@ export async function createObject(ctx: RegistryContext, t: ResourceTraits, ns: 
   await admitAndValidate(ctx, t, "CREATE", obj, undefined, opts);
   if (!prepared) {
     meta.managedFields = updateManagedFields({
-      old: undefined, updated: obj, manager: opts.fieldManager, operation: "Update", apiVersion: obj.apiVersion, now, subresource: "", rootSchema: t.schemaName,
+      old: undefined, updated: obj, manager: opts.fieldManager, apiVersion: obj.apiVersion, now, subresource: "", rootSchema: t.schemaName,
     });
   }
   const out = canonicalOrder(obj);
@@ -171,7 +171,7 @@ export async function updateObject(ctx: RegistryContext, t: ResourceTraits, ns: 
     await admitAndValidate(ctx, t, "UPDATE", obj, current, opts);
     if (!input.managedFieldsDone) {
       obj.metadata.managedFields = updateManagedFields({
-        old: current, updated: obj, manager: opts.fieldManager, operation: "Update", apiVersion: obj.apiVersion, now, subresource: opts.subresource, rootSchema: t.schemaName,
+        old: current, updated: obj, manager: opts.fieldManager, apiVersion: obj.apiVersion, now, subresource: opts.subresource, rootSchema: t.schemaName,
       });
     }
     const out = canonicalOrder(obj);

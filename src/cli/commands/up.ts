@@ -4,6 +4,16 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { startCluster } from "../cluster.js";
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parsePort(flag: string, v: string): number {
+  const port = Number(v);
+  if (!/^\d+$/.test(v) || port > 65535) throw new Error(`${flag}: not a port: ${v}`);
+  return port;
+}
+
 export function registerUp(program: Command): void {
   program
     .command("up")
@@ -12,10 +22,19 @@ export function registerUp(program: Command): void {
     .option("--api-host <host>", "address the API server listens on", "127.0.0.1")
     .option("--api-port <port>", "API server port (0 picks a free one)", "6443")
     .option("--store <url>", "store URL: sqlite:///path/state.db (default, in the data dir) or memory://")
-    .action(async (opts: { dataDir: string; apiHost: string; apiPort: string; store?: string }) => {
-      const port = Number(opts.apiPort);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--api-port: not a port: ${opts.apiPort}`);
-      const cluster = await startCluster({ dataDir: opts.dataDir, apiHost: opts.apiHost, apiPort: port, storeUrl: opts.store });
+    .option("--efs-host <host>", "address the EFS API listens on", "127.0.0.1")
+    .option("--efs-port <port>", "EFS API port (0 picks a free one)", "6444")
+    .option("--file-system-id <id>", "pre-create an EFS file system with this ID (repeatable), e.g. fs-12345678", collect, [] as string[])
+    .action(async (opts: { dataDir: string; apiHost: string; apiPort: string; store?: string; efsHost: string; efsPort: string; fileSystemId: string[] }) => {
+      const cluster = await startCluster({
+        dataDir: opts.dataDir,
+        apiHost: opts.apiHost,
+        apiPort: parsePort("--api-port", opts.apiPort),
+        storeUrl: opts.store,
+        efsHost: opts.efsHost,
+        efsPort: parsePort("--efs-port", opts.efsPort),
+        fileSystemIds: opts.fileSystemId,
+      });
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;

@@ -46,7 +46,7 @@ export function run(cmd: string, args: string[], opts: { input?: string; env?: N
 export async function startCistern(opts: { dataDir?: string; home?: string; extraArgs?: string[]; env?: Record<string, string> } = {}): Promise<CisternProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "cistern-e2e-"));
   const home = opts.home ?? mkdtempSync(join(tmpdir(), "cistern-home-"));
-  const child = spawn(process.execPath, [CISTERN_BIN, "up", "--data-dir", dataDir, "--api-port", "0", ...(opts.extraArgs ?? [])], {
+  const child = spawn(process.execPath, [CISTERN_BIN, "up", "--data-dir", dataDir, "--api-port", "0", "--efs-port", "0", "--file-system-id", "fs-12345678", ...(opts.extraArgs ?? [])], {
     env: { ...process.env, HOME: home, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -56,7 +56,7 @@ export async function startCistern(opts: { dataDir?: string; home?: string; extr
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`cistern did not become ready:\n${out}`)), 120_000);
     const check = () => {
-      const m = /Cistern is ready at (\S+?):/.exec(out);
+      const m = /Cistern is ready at (https:\/\/\S+?): source/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolveUrl(m[1]);
