@@ -15,7 +15,7 @@ export const execFileAsync = promisify(execFile);
 export async function buildDaemon(): Promise<string> {
   const root = join(efsFuseBuildPath(), "..", "..", "..");
   const script = join(root, "scripts", "build-native.mjs");
-  let output = "";
+  let output: string;
   try {
     output = (await execFileAsync("flock", ["/tmp/cistern-efs-fuse-build.lock", process.execPath, script])).stderr;
   } catch (err) {
