@@ -5,7 +5,9 @@
  * ResourceTraits plus its metadata name rule) next to its TypeScript type. Callers never switch
  * on a kind; they look up its traits (`resourceFor`, `resourceForKind`) and call them:
  *
- *   decode → traits.applyDefaults(obj)                         (idempotent, upstream v1 defaults,
+ *   decode → decodeErrors(obj, traits.schemaName) → 400 if any   (wrong JSON types, bad quantities)
+ *            unknownFields(obj, traits.schemaName)               (fieldValidation=Strict/Warn)
+ *            traits.applyDefaults(obj)                           (idempotent, upstream v1 defaults,
  *                                                                canonical quantities)
  *   create → traits.prepareForCreate(obj, ctx)                  (status reset, e.g. PV Pending)
  *            errs = [...validateObjectMeta(obj, traits), ...traits.validateCreate(obj)]
@@ -84,6 +86,7 @@ export type { FieldRequirement } from "./selectors/field-selector.js";
 export { schemas, referencedClosure } from "./openapi/schemas.js";
 export { openApiV3Root, openApiV3Document, openApiV3Hash, openApiV2Document, groupVersionPath, KUBERNETES_VERSION } from "./openapi/documents.js";
 export { unknownFields } from "./openapi/unknown-fields.js";
+export { decodeErrors } from "./openapi/decode-errors.js";
 
 // Storage helpers.
 export * from "./storage-helpers.js";
