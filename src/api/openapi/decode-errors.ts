@@ -87,7 +87,9 @@ function check(value: unknown, node: Schema, path: string, w: Walk): void {
   if (w.out.length >= MAX_ERRORS || value === null || value === undefined) return;
   const { schema: s, name } = resolve(node);
   if (s["x-kubernetes-preserve-unknown-fields"] && !s.properties) return;
-  const fail = () => w.out.push(`json: cannot unmarshal ${jsonType(value)} into Go struct field ${w.struct}.${path} of type ${goType(s, name)}`);
+  const fail = (): void => {
+    w.out.push(`json: cannot unmarshal ${jsonType(value)} into Go struct field ${w.struct}.${path} of type ${goType(s, name)}`);
+  };
   if (name === QUANTITY) {
     if (typeof value !== "string" && typeof value !== "number") return fail();
     try {
