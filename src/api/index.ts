@@ -68,6 +68,7 @@ export { NAMESPACE_NAME_LABEL } from "./kinds/namespace.js";
 
 // Validation and errors.
 export { validateObjectMeta } from "./validation/validate-meta.js";
+export { validatePodBinding } from "./validation/pod.js";
 export { prepareMetaForUpdate } from "./validation/object-meta.js";
 export { invalidError, aggregateMessage } from "./fields/invalid-error.js";
 export { errorBody, errorString, required, invalid, notSupported, forbidden, duplicate, notFound, tooLong, tooMany } from "./fields/errors.js";

@@ -46,6 +46,11 @@ describe("decodeErrors (what typed decoding rejects with 400)", () => {
     expect(decodeErrors(pod, "io.k8s.api.core.v1.Pod")).toEqual(["json: cannot unmarshal bool into Go struct field TCPSocketAction.spec.containers[0].readinessProbe.tcpSocket.port of type intstr.IntOrString"]);
   });
 
+  it("rejects secret data that is not base64, as Go's []byte decoding does", () => {
+    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, data: { ok: "aGk=", bad: "hi!" } };
+    expect(decodeErrors(secret, "io.k8s.api.core.v1.Secret")).toEqual(["illegal base64 data at input byte 2"]);
+  });
+
   it("never throws on arbitrary input for any kind", () => {
     const junk = [1, "x", [], { spec: 1, status: [], metadata: { labels: [1] } }, { spec: { a: { b: [null, 1, "s"] } } }];
     for (const r of resources) for (const j of junk) expect(() => decodeErrors(j, r.schemaName)).not.toThrow();

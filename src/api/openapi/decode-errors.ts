@@ -77,6 +77,17 @@ function goType(s: Schema, name?: string): string {
   }
 }
 
+/** Go's encoding/json error for a []byte field that is not standard base64. */
+function base64Error(v: string): string | undefined {
+  const clean = v.replace(/[\r\n]/g, "");
+  const m = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.exec(clean);
+  if (m) return undefined;
+  let i = 0;
+  while (i < clean.length && /[A-Za-z0-9+/]/.test(clean[i])) i++;
+  if (i === clean.length) i = clean.length - (clean.length % 4);
+  return `illegal base64 data at input byte ${i}`;
+}
+
 interface Walk {
   out: string[];
   /** The Go struct the current field belongs to. */
@@ -105,7 +116,11 @@ function check(value: unknown, node: Schema, path: string, w: Walk): void {
   }
   switch (s.type) {
     case "string":
-      if (typeof value !== "string") fail();
+      if (typeof value !== "string") return fail();
+      if (s.format === "byte") {
+        const bad = base64Error(value);
+        if (bad) w.out.push(bad);
+      }
       return;
     case "boolean":
       if (typeof value !== "boolean") fail();

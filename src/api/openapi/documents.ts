@@ -71,6 +71,11 @@ const content = (name: string): Json => ({
   "application/yaml": { schema: schemaRef(name) },
 });
 const ok = (name: string): Json => ({ description: "OK", content: content(name) });
+/** List responses may also be watch streams. */
+const listResponses = (name: string): Json => ({
+  200: { description: "OK", content: { ...content(name), "application/json;stream=watch": { schema: schemaRef(name) } } },
+  401: { description: "Unauthorized" },
+});
 const responses = (codes: Record<string, string>): Json => {
   const out: Json = {};
   for (const [code, name] of Object.entries(codes)) out[code] = { description: code === "201" ? "Created" : code === "202" ? "Accepted" : "OK", content: content(name) };
@@ -114,7 +119,7 @@ function pathsFor(r: KindDefinition): Record<string, Json> {
   const paths: Record<string, Json> = {};
 
   const collection: Json = { parameters: [...scopeParams, P.pretty] };
-  if (r.verbs.includes("list")) collection.get = operation(r, "list", "list or watch objects of kind", id("list"), { parameters: P.list, responses: responses({ 200: list }) });
+  if (r.verbs.includes("list")) collection.get = operation(r, "list", "list or watch objects of kind", id("list"), { parameters: P.list, responses: listResponses(list) });
   if (r.verbs.includes("create")) {
     collection.post = operation(r, "post", "create a", id("create"), { parameters: writeParams, requestBody: body(kind), responses: responses({ 200: kind, 201: kind, 202: kind }) });
   }
@@ -159,7 +164,7 @@ function pathsFor(r: KindDefinition): Record<string, Json> {
   if (r.namespaced && r.verbs.includes("list")) {
     paths[`${prefix}/${r.plural}`] = {
       parameters: [P.pretty],
-      get: operation(r, "list", "list or watch objects of kind", `list${gv}${r.kind}ForAllNamespaces`, { parameters: P.list, responses: responses({ 200: list }) }),
+      get: operation(r, "list", "list or watch objects of kind", `list${gv}${r.kind}ForAllNamespaces`, { parameters: P.list, responses: listResponses(list) }),
     };
   }
   return paths;

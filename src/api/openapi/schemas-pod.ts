@@ -10,6 +10,7 @@ export const podSchemas: SchemaRegistry = {
     status: ref(CORE + "PodStatus", "Observed state of the pod; written by the node agent.", { default: {} }),
   }),
   [CORE + "PodList"]: listSchema("A list of Pods.", "", "v1", "Pod", CORE + "Pod"),
+  [CORE + "Binding"]: kindSchema("Binds a pod to a node (POST pods/<name>/binding).", "", "v1", "Binding", { target: ref(CORE + "ObjectReference", "The node to bind to.", { default: {} }) }, ["target"]),
   [CORE + "PodSpec"]: obj(
     "Desired behaviour of a pod.",
     {

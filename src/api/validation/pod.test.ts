@@ -2,6 +2,7 @@ import { describe, it, expect } from "vitest";
 import type { KubeObject } from "../types.js";
 import { guidePod } from "../testing/guide-fixtures.js";
 import { create, invalidMessage, messages, stored, update } from "../testing/harness.js";
+import { validatePodBinding } from "./pod.js";
 
 type AnyPod = KubeObject & { spec: any; status?: any };
 const pod = (mutate: (p: AnyPod) => void = () => undefined): AnyPod => {
@@ -173,5 +174,15 @@ describe("Pod update validation", () => {
     const next = structuredClone(old) as AnyPod;
     next.status.containerStatuses[0].state = { running: {} };
     expect(messages(update(next, old, "status"))).toEqual(["status.containerStatuses[0].state: Forbidden: may not be transitioned to non-terminated state"]);
+  });
+});
+
+describe("pod binding", () => {
+  it("needs a Node target with a name", () => {
+    expect(messages(validatePodBinding({ target: { kind: "Node", name: "n1" } }))).toEqual([]);
+    expect(messages(validatePodBinding({ target: { kind: "Pod" } }))).toEqual([
+      'target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>"',
+      "target.name: Required value",
+    ]);
   });
 });

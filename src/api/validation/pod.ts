@@ -328,3 +328,15 @@ export function validatePodStatusUpdate(pod: Pod, old: Pod): FieldError[] {
   });
   return errs;
 }
+
+/**
+ * ValidatePodBinding, for POST pods/<name>/binding: the target must be a Node (or kind "") with
+ * a name. The server then sets spec.nodeName (once).
+ */
+export function validatePodBinding(binding: { target?: { kind?: string; name?: string } }): FieldError[] {
+  const errs: FieldError[] = [];
+  const target = binding.target ?? {};
+  if (target.kind && target.kind !== "Node") errs.push(notSupported("target.kind", target.kind, ["Node", "<empty>"]));
+  if (!target.name) errs.push(required("target.name"));
+  return errs;
+}
