@@ -29,8 +29,9 @@ import type { SubresourceHandler } from "./handlers/resource.js";
 import { bootstrapCluster } from "./bootstrap.js";
 import { podBindingHandler } from "./handlers/pod-binding.js";
 import { namespaceFinalizeHandler } from "./handlers/namespace-finalize.js";
+import { execUpgradeHandler, nodeProxyHandler, podLogHandler, type KubeletClientConfig } from "./handlers/node-proxy.js";
 
-export type { UserInfo, AdmissionPlugin, RawHandler, SubresourceHandler };
+export type { UserInfo, AdmissionPlugin, RawHandler, SubresourceHandler, KubeletClientConfig };
 export { VERSION_INFO } from "./http/health.js";
 
 const log = createLogger("apiserver");
@@ -46,6 +47,8 @@ export interface ApiServerOptions {
   /** Tokens accepted in addition to those added later with addToken. */
   tokens?: { token: string; user: UserInfo }[];
   extraAdmission?: AdmissionPlugin[];
+  /** Client certificate for reaching node agents (pods/log, pods/exec, nodes/proxy). */
+  kubeletClient?: KubeletClientConfig;
   resources?: ResourceTraits[];
 }
 
@@ -80,8 +83,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     ["pods/binding", podBindingHandler(registry)],
     ["namespaces/finalize", namespaceFinalizeHandler(registry)],
   ]);
-  const extraHandlers: RawHandler[] = [];
   const upgradeHandlers: ((req: IncomingMessage, socket: Socket, head: Buffer, user: UserInfo) => boolean)[] = [];
+  if (opts.kubeletClient) {
+    subresources.set("pods/log", podLogHandler(registry, opts.kubeletClient));
+    subresources.set("nodes/proxy", nodeProxyHandler(registry, opts.kubeletClient));
+    upgradeHandlers.push(execUpgradeHandler(registry, opts.kubeletClient));
+  }
+  const extraHandlers: RawHandler[] = [];
   const server = createHttpsServer(opts.tls, {
     resources,
     auth,

@@ -10,7 +10,7 @@ import { openBackend, type Backend } from "../store/index.js";
 import { startApiServer, type ApiServer } from "../apiserver/index.js";
 import { startEfsService, type EfsService } from "../efs/index.js";
 import { loadClusterIdentity } from "./cluster-identity.js";
-import { ensureServerCert } from "../lib/pki.js";
+import { ensureClientCert, ensureServerCert } from "../lib/pki.js";
 import { writeFileAtomic } from "../lib/atomic-file.js";
 import { createLogger } from "../lib/log.js";
 import { writeEnvFile, writeKubeconfig } from "./kubeconfig.js";
@@ -54,6 +54,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const cert = await ensureServerCert(pkiDir, "apiserver", o.apiHost === "0.0.0.0" || o.apiHost === "127.0.0.1" ? [] : [o.apiHost]);
   const efsCert = await ensureServerCert(pkiDir, "efs", o.efsHost === "0.0.0.0" || o.efsHost === "127.0.0.1" ? [] : [o.efsHost]);
   const identity = loadClusterIdentity(dataDir);
+  const kubeletClient = await ensureClientCert(pkiDir, "apiserver-kubelet-client", "cistern:apiserver");
   const adminToken = ensureToken(join(pkiDir, "admin.token"));
   const backend = await openBackend(o.storeUrl ?? `sqlite://${join(dataDir, "state.db")}`);
   const stops: (() => Promise<void>)[] = [() => backend.close()];
@@ -64,6 +65,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       host: o.apiHost,
       port: o.apiPort,
       tokens: [{ token: adminToken, user: { name: "cistern-admin", groups: ["system:masters", "system:authenticated"] } }],
+      kubeletClient: { cert: kubeletClient.certPem, key: kubeletClient.keyPem },
     });
     stops.unshift(() => apiServer.close());
     const efs = await startEfsService({

@@ -77,10 +77,12 @@ async function createLeaf(ca: KeyPairPem, commonName: string, dnsNames: string[]
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
-      new x509.SubjectAlternativeNameExtension([
-        ...dnsNames.map((value) => ({ type: "dns" as const, value })),
-        ...ips.map((value) => ({ type: "ip" as const, value })),
-      ]),
+      ...(dnsNames.length + ips.length > 0
+        ? [new x509.SubjectAlternativeNameExtension([
+            ...dnsNames.map((value) => ({ type: "dns" as const, value })),
+            ...ips.map((value) => ({ type: "ip" as const, value })),
+          ])]
+        : []),
       await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
     ],
   });
@@ -127,6 +129,22 @@ export async function ensureServerCert(dir: string, name: string, extraHosts: st
     if (covers && fresh) return { ...existing, caPem: ca.certPem };
   }
   const leaf = await createLeaf(ca, name, [...dns], [...ips]);
+  writePair(dir, name, leaf);
+  return { ...leaf, caPem: ca.certPem };
+}
+
+/**
+ * A client certificate `name` (CN = commonName) signed by the CA in `dir`, e.g. the credential the
+ * API server presents to node agents. Re-issued when it expires within 30 days.
+ */
+export async function ensureClientCert(dir: string, name: string, commonName: string): Promise<KeyPairPem & { caPem: string }> {
+  const ca = await ensureCa(dir);
+  const existing = readPair(dir, name);
+  if (existing) {
+    const cert = new X509Certificate(existing.certPem);
+    if (cert.subject.includes(`CN=${commonName}`) && Date.parse(cert.validTo) - Date.now() > 30 * DAY) return { ...existing, caPem: ca.certPem };
+  }
+  const leaf = await createLeaf(ca, commonName, [], []);
   writePair(dir, name, leaf);
   return { ...leaf, caPem: ca.certPem };
 }

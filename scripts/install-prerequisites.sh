@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Cistern needs, idempotently: Debian packages (when root), npm packages, the build.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# runc + busybox-static run pods; libfuse3/fuse3 build and run the EFS data plane; etcd for the
+# scale-out store; chromium for the dashboard test; iproute2 for multi-host tests; openssl and
+# util-linux (mount) are used by tests and the node agent.
+DEBIAN_PACKAGES=(runc busybox-static libfuse3-dev fuse3 pkg-config openssl util-linux iproute2 etcd-server etcd-client chromium)
+
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "cistern: installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "cistern: missing Debian packages: ${missing[*]}" >&2
+    echo "cistern: install them as root: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "cistern: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  npm run build --silent
+fi
