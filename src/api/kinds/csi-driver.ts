@@ -2,14 +2,14 @@
  * storage.k8s.io/v1 CSIDriver: how Kubernetes talks to a CSI driver. Defaults as upstream
  * (attachRequired true, podInfoOnMount false, storageCapacity false, fsGroupPolicy
  * ReadWriteOnceWithFSType, volumeLifecycleModes [Persistent], requiresRepublish false,
- * seLinuxMount false); attachRequired, fsGroupPolicy and volumeLifecycleModes are immutable.
+ * seLinuxMount false); attachRequired and volumeLifecycleModes are immutable (upstream reports
+ * attachRequired under its own misspelt path "spec.attachedRequired").
  */
 import type { FieldError, KubeObject } from "../types.js";
 import { duplicate, invalid, notSupported, required } from "../fields/errors.js";
 import { registerKind, STANDARD_VERBS, type KindDefinition } from "./kind.js";
-import { nameIsPathSegment } from "../validation/names.js";
+import { nameIsDNSSubdomain } from "../validation/names.js";
 import { immutableField } from "../validation/common.js";
-import { validateCSIDriverName } from "../validation/volume-sources.js";
 import { ageColumn, column, nameColumn } from "../printing/columns.js";
 import { ageSince } from "../printing/duration.js";
 
@@ -32,7 +32,7 @@ const FS_GROUP_POLICIES = ["File", "None", "ReadWriteOnceWithFSType"];
 const LIFECYCLE_MODES = ["Ephemeral", "Persistent"];
 
 function validateCSIDriver(d: CSIDriver): FieldError[] {
-  const errs = validateCSIDriverName(d.metadata.name ?? "", "name");
+  const errs: FieldError[] = [];
   const spec = d.spec ?? {};
   for (const [key, path] of [
     ["attachRequired", "spec.attachedRequired"],
@@ -72,7 +72,7 @@ export const csiDrivers: KindDefinition<CSIDriver> = {
   subresources: [],
   verbs: STANDARD_VERBS,
   schemaName: "io.k8s.api.storage.v1.CSIDriver",
-  validateName: nameIsPathSegment,
+  validateName: nameIsDNSSubdomain,
 
   applyDefaults(d) {
     d.spec ??= {};
@@ -89,8 +89,7 @@ export const csiDrivers: KindDefinition<CSIDriver> = {
   validateCreate: (d) => validateCSIDriver(d),
   validateUpdate: (d, old) => [
     ...validateCSIDriver(d),
-    ...immutableField(d.spec?.attachRequired, old.spec?.attachRequired, "spec.attachRequired"),
-    ...immutableField(d.spec?.fsGroupPolicy, old.spec?.fsGroupPolicy, "spec.fsGroupPolicy"),
+    ...immutableField(d.spec?.attachRequired, old.spec?.attachRequired, "spec.attachedRequired"),
     ...immutableField(d.spec?.volumeLifecycleModes, old.spec?.volumeLifecycleModes, "spec.volumeLifecycleModes"),
   ],
 

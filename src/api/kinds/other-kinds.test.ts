@@ -171,11 +171,12 @@ describe("CSIDriver and CSINode", () => {
     d.metadata.creationTimestamp = NOW.toISOString();
     expect(csiDrivers.tableRow(d as never, later)).toEqual(["efs.csi.aws.com", true, false, false, "<unset>", false, "Persistent", "3h2m"]);
   });
-  it("freezes attachRequired", () => {
+  it("freezes attachRequired (at upstream's misspelt path) and lifecycle modes, not fsGroupPolicy", () => {
     const old = stored(obj("storage.k8s.io/v1", "CSIDriver", "efs.csi.aws.com", { spec: {} }));
     const next = structuredClone(old);
     next.spec.attachRequired = false;
-    expect(messages(update(next, old))).toEqual(["spec.attachRequired: Invalid value: false: field is immutable"]);
+    next.spec.fsGroupPolicy = "File";
+    expect(messages(update(next, old))).toEqual(["spec.attachedRequired: Invalid value: false: field is immutable"]);
   });
   it("CSINode drivers need a node id and may not change once registered", () => {
     expect(messages(create(obj("storage.k8s.io/v1", "CSINode", "node-1", { spec: { drivers: [{ name: "efs.csi.aws.com" }] } })))).toEqual(["spec.drivers[0].nodeID: Required value"]);
