@@ -238,5 +238,7 @@ function toV2(node: unknown): unknown {
 export function openApiV2Document(): Json {
   const definitions: Json = {};
   for (const name of Object.keys(schemas).sort()) definitions[name] = toV2(schemas[name]);
+  // Swagger 2.0 has no oneOf: upstream's v2 Quantity is a plain string.
+  definitions["io.k8s.apimachinery.pkg.api.resource.Quantity"] = { type: "string", description: schemas["io.k8s.apimachinery.pkg.api.resource.Quantity"].description };
   return { swagger: "2.0", info: { title: "Kubernetes", version: KUBERNETES_VERSION }, paths: {}, definitions };
 }

@@ -61,6 +61,8 @@ describe("real kubectl against our discovery and OpenAPI", () => {
     expect(code).toBe(0);
     expect(out).toContain("A volume managed by an external CSI driver.");
     expect(out).toMatch(/volumeHandle\s+<string> -required-/);
+    const res = await kubectl(["explain", "pvc.spec.resources.requests"]);
+    expect(res.out).toContain("<map[string]Quantity>");
   });
 
   it("sees server-side field validation support (sends fieldValidation=Strict, no client fallback)", async () => {

@@ -1,14 +1,15 @@
 /** Schemas of apimachinery types: ObjectMeta, ListMeta, LabelSelector, Status, DeleteOptions, Quantity. */
-import type { SchemaRegistry } from "../types.js";
+import type { Schema, SchemaRegistry } from "../types.js";
 import { arrOf, atomic, atomicStruct, bool, enumStr, int32, int64, mergeByKey, obj, ref, set, str, stringMap, strings } from "./dsl.js";
 
 export const META = "io.k8s.apimachinery.pkg.apis.meta.v1.";
 
 export const metaSchemas: SchemaRegistry = {
+  // Upstream's v3 form: a string or a number, no "type" (so kubectl explain prints <Quantity>).
   "io.k8s.apimachinery.pkg.api.resource.Quantity": {
-    type: "string",
     description: 'A fixed-point number with an optional SI or binary suffix, e.g. "5Gi", "100M", "500m", "1e3".',
-  },
+    oneOf: [{ type: "string" }, { type: "number" }],
+  } as Schema,
   "io.k8s.apimachinery.pkg.util.intstr.IntOrString": {
     type: "string",
     format: "int-or-string",
