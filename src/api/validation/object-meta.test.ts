@@ -70,7 +70,10 @@ describe("validateObjectMeta: update rules", () => {
   });
   it("prepareMetaForUpdate restores server-owned fields", () => {
     const meta: ObjectMeta = { name: "x", generation: 9 };
-    prepareMetaForUpdate(meta, { name: "x", uid: "u1", creationTimestamp: "t0", deletionTimestamp: "t1", generation: 2 });
-    expect(meta).toEqual({ name: "x", uid: "u1", creationTimestamp: "t0", deletionTimestamp: "t1", generation: 2 });
+    prepareMetaForUpdate(meta, { name: "x", uid: "u1", resourceVersion: "7", creationTimestamp: "t0", deletionTimestamp: "t1", generation: 2 });
+    expect(meta).toEqual({ name: "x", uid: "u1", resourceVersion: "7", creationTimestamp: "t0", deletionTimestamp: "t1", generation: 2 });
+    const pinned: ObjectMeta = { name: "x", resourceVersion: "3" };
+    prepareMetaForUpdate(pinned, { name: "x", resourceVersion: "7" });
+    expect(pinned.resourceVersion).toBe("3");
   });
 });

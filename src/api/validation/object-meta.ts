@@ -179,10 +179,13 @@ export function validateMetaUpdate(meta: ObjectMeta | undefined, old: ObjectMeta
 }
 
 /**
- * What upstream's rest.BeforeUpdate does to metadata before validation: the request may not
- * change generation, uid (when omitted), creationTimestamp or an existing deletionTimestamp.
+ * What upstream's registry does to metadata before update validation: an update sent without
+ * resourceVersion is unconditional and takes the stored one (every kind Cistern serves allows
+ * that); the request may not change generation, uid (when omitted), creationTimestamp or an
+ * existing deletionTimestamp.
  */
 export function prepareMetaForUpdate(meta: ObjectMeta, old: ObjectMeta): void {
+  if (!meta.resourceVersion && old.resourceVersion) meta.resourceVersion = old.resourceVersion;
   if (old.generation !== undefined) meta.generation = old.generation;
   else delete meta.generation;
   if (!meta.uid && old.uid) meta.uid = old.uid;
