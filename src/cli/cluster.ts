@@ -10,6 +10,7 @@ import { openBackend, type Backend } from "../store/index.js";
 import { startApiServer, type ApiServer } from "../apiserver/index.js";
 import { startEfsService, type EfsService } from "../efs/index.js";
 import { loadClusterIdentity } from "./cluster-identity.js";
+import { writeEndpoints } from "./endpoints.js";
 import { ensureClientCert, ensureServerCert } from "../lib/pki.js";
 import { writeFileAtomic } from "../lib/atomic-file.js";
 import { createLogger } from "../lib/log.js";
@@ -97,6 +98,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       AWS_CA_BUNDLE: caPath,
       NODE_EXTRA_CA_CERTS: caPath,
     });
+    writeEndpoints(dataDir, { api: server, efs: efsUrl, region: efs.region, pid: process.pid });
     return {
       dataDir, apiServer, efs, backend, kubeconfigPath, envPath, adminToken, caPem: cert.caPem,
       async stop() {

@@ -4,10 +4,16 @@
  */
 import { Command } from "commander";
 import { registerUp } from "./commands/up.js";
+import { registerDown } from "./commands/down.js";
+import { registerEfs } from "./commands/efs.js";
 
 const program = new Command();
+// Options after a subcommand belong to it (`cistern efs usage --data-dir X`).
+program.enablePositionalOptions();
 program.name("cistern").description("A local Kubernetes storage stack: API server, PV/PVC controllers, EFS-compatible file service, EFS CSI driver and a runc node agent.").version("0.1.0");
 registerUp(program);
+registerDown(program);
+registerEfs(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`cistern: ${(err as Error).message ?? String(err)}\n`);

@@ -3,16 +3,8 @@ import type { Command } from "commander";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { startCluster } from "../cluster.js";
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function parsePort(flag: string, v: string): number {
-  const port = Number(v);
-  if (!/^\d+$/.test(v) || port > 65535) throw new Error(`${flag}: not a port: ${v}`);
-  return port;
-}
+import { collect, parsePort } from "../options.js";
+import { startInBackground } from "../background.js";
 
 export function registerUp(program: Command): void {
   program
@@ -25,7 +17,12 @@ export function registerUp(program: Command): void {
     .option("--efs-host <host>", "address the EFS API listens on", "127.0.0.1")
     .option("--efs-port <port>", "EFS API port (0 picks a free one)", "6444")
     .option("--file-system-id <id>", "pre-create an EFS file system with this ID (repeatable), e.g. fs-12345678", collect, [] as string[])
-    .action(async (opts: { dataDir: string; apiHost: string; apiPort: string; store?: string; efsHost: string; efsPort: string; fileSystemId: string[] }) => {
+    .option("--background", "start detached, wait until ready, then return (log in <data-dir>/cistern.log)")
+    .action(async (opts: { dataDir: string; apiHost: string; apiPort: string; store?: string; efsHost: string; efsPort: string; fileSystemId: string[]; background?: boolean }) => {
+      if (opts.background) {
+        await startInBackground(opts.dataDir, process.argv.slice(2).filter((a) => a !== "--background"));
+        return;
+      }
       const cluster = await startCluster({
         dataDir: opts.dataDir,
         apiHost: opts.apiHost,

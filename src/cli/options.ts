@@ -1,0 +1,10 @@
+/** Small parsers shared by the command definitions. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function parsePort(flag: string, v: string): number {
+  const port = Number(v);
+  if (!/^\d+$/.test(v) || port > 65535) throw new Error(`${flag}: not a port: ${v}`);
+  return port;
+}
