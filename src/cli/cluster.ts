@@ -3,8 +3,7 @@
  * and, as they land, the EFS service, controllers and node agents. Components still talk to
  * each other only through their published protocols (HTTPS Kubernetes API, EFS API).
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { openBackend, type Backend } from "../store/index.js";
 import { startApiServer, type ApiServer } from "../apiserver/index.js";
@@ -12,7 +11,7 @@ import { startEfsService, type EfsService } from "../efs/index.js";
 import { loadClusterIdentity } from "./cluster-identity.js";
 import { writeEndpoints } from "./endpoints.js";
 import { ensureClientCert, ensureServerCert } from "../lib/pki.js";
-import { writeFileAtomic } from "../lib/atomic-file.js";
+import { ensureAdminToken } from "./admin-token.js";
 import { createLogger } from "../lib/log.js";
 import { writeEnvFile, writeKubeconfig } from "./kubeconfig.js";
 
@@ -41,13 +40,6 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-function ensureToken(path: string): string {
-  if (existsSync(path)) return readFileSync(path, "utf8").trim();
-  const token = randomBytes(32).toString("base64url");
-  writeFileAtomic(path, token + "\n", 0o600);
-  return token;
-}
-
 export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const dataDir = resolve(o.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -56,7 +48,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const efsCert = await ensureServerCert(pkiDir, "efs", o.efsHost === "0.0.0.0" || o.efsHost === "127.0.0.1" ? [] : [o.efsHost]);
   const identity = loadClusterIdentity(dataDir);
   const kubeletClient = await ensureClientCert(pkiDir, "apiserver-kubelet-client", "cistern:apiserver");
-  const adminToken = ensureToken(join(pkiDir, "admin.token"));
+  const adminToken = ensureAdminToken(pkiDir);
   const backend = await openBackend(o.storeUrl ?? `sqlite://${join(dataDir, "state.db")}`);
   const stops: (() => Promise<void>)[] = [() => backend.close()];
   try {

@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { registerUp } from "./commands/up.js";
 import { registerDown } from "./commands/down.js";
 import { registerEfs } from "./commands/efs.js";
+import { registerApiserver } from "./commands/apiserver.js";
 
 const program = new Command();
 // Options after a subcommand belong to it (`cistern efs usage --data-dir X`).
@@ -14,6 +15,7 @@ program.name("cistern").description("A local Kubernetes storage stack: API serve
 registerUp(program);
 registerDown(program);
 registerEfs(program);
+registerApiserver(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`cistern: ${(err as Error).message ?? String(err)}\n`);
