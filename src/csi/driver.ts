@@ -48,6 +48,8 @@ export interface EfsCsiDriverConfig {
   deleteAccessPointRootDirDefault?: boolean;
   /** Tags added to every access point (upstream's --tags). */
   tags?: Record<string, string>;
+  /** How long the GID allocator may reuse a listing of a file system's access points (default 1 s). */
+  gidListingMaxAgeMs?: number;
   /** Minimum age of cached volume usage before another walk (default 60 s). */
   volumeStatsRefreshMs?: number;
   metricsRegistry?: Registry;
@@ -105,7 +107,7 @@ export function createEfsCsiDriver(config: EfsCsiDriverConfig): EfsCsiDriver {
     identity: createIdentityService(metrics),
     controller: createControllerService({
       efs,
-      gids: new GidAllocator((fsId) => efs.listAccessPoints(fsId)),
+      gids: new GidAllocator((fsId) => efs.listAccessPoints(fsId), { maxListingAgeMs: config.gidListingMaxAgeMs }),
       locks,
       tags: config.tags ?? {},
       root: mounter,

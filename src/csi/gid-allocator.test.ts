@@ -57,15 +57,33 @@ describe("lowestFree", () => {
 });
 
 describe("GidAllocator", () => {
-  it("never hands one GID to two live access points under heavy concurrency", async () => {
+  for (const maxListingAgeMs of [0, 5, 60_000]) {
+    it(`never hands one GID to two live access points under heavy concurrency (listing reused up to ${maxListingAgeMs} ms)`, async () => {
+      const efs = new FakeEfs();
+      const alloc = new GidAllocator((fs) => efs.list(fs), { maxListingAgeMs });
+      // Waves, so that creates finish while later allocations run from older listings.
+      const gids: (number | undefined)[] = [];
+      for (let wave = 0; wave < 5; wave++) {
+        gids.push(...(await Promise.all(Array.from({ length: 60 }, (_, i) => createOne(alloc, efs, undefined, i % 7 === 0)))));
+      }
+      const live = efs.aps.map((a) => a.posixUser!.gid);
+      expect(new Set(live).size).toBe(live.length);
+      expect(live.length).toBe(gids.filter((g) => g !== undefined).length);
+      // Bursts share listings instead of paying one each.
+      expect(efs.listings).toBeLessThan(300);
+      if (maxListingAgeMs === 60_000) expect(efs.listings).toBe(1);
+    });
+  }
+
+  it("lists again before declaring a full range exhausted (a deletion may have freed a GID)", async () => {
     const efs = new FakeEfs();
-    const alloc = new GidAllocator((fs) => efs.list(fs));
-    const gids = await Promise.all(Array.from({ length: 300 }, (_, i) => createOne(alloc, efs, undefined, i % 7 === 0)));
-    const live = efs.aps.map((a) => a.posixUser!.gid);
-    expect(new Set(live).size).toBe(live.length);
-    expect(live.length).toBe(gids.filter((g) => g !== undefined).length);
-    // Bursts share listings instead of paying one each.
-    expect(efs.listings).toBeLessThan(300);
+    const alloc = new GidAllocator((fs) => efs.list(fs), { maxListingAgeMs: 60_000 });
+    await createOne(alloc, efs, { min: 1, max: 2 });
+    await createOne(alloc, efs, { min: 1, max: 2 });
+    efs.aps = efs.aps.filter((a) => a.posixUser!.gid !== 1);
+    const before = efs.listings;
+    expect(await createOne(alloc, efs, { min: 1, max: 2 })).toBe(1);
+    expect(efs.listings).toBe(before + 1);
   });
 
   it("is correct across a restart: a new allocator learns used GIDs from EFS", async () => {
@@ -82,7 +100,7 @@ describe("GidAllocator", () => {
 
   it("reuses the GID of a deleted access point and of a failed create", async () => {
     const efs = new FakeEfs();
-    const alloc = new GidAllocator((fs) => efs.list(fs));
+    const alloc = new GidAllocator((fs) => efs.list(fs), { maxListingAgeMs: 0 });
     for (let i = 0; i < 3; i++) await createOne(alloc, efs);
     efs.aps = efs.aps.filter((a) => a.posixUser!.gid !== 101);
     expect(await createOne(alloc, efs, undefined, true)).toBeUndefined();
@@ -102,7 +120,7 @@ describe("GidAllocator", () => {
 
   it("fails with ResourceExhausted and upstream's message when the range is full", async () => {
     const efs = new FakeEfs();
-    const alloc = new GidAllocator((fs) => efs.list(fs));
+    const alloc = new GidAllocator((fs) => efs.list(fs), { maxListingAgeMs: 60_000 });
     await Promise.all([createOne(alloc, efs, { min: 1, max: 2 }), createOne(alloc, efs, { min: 1, max: 2 })]);
     const err = await createOne(alloc, efs, { min: 1, max: 2 }).catch((e) => e);
     expect(isCsiError(err, "ResourceExhausted")).toBe(true);

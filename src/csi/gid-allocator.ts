@@ -3,13 +3,19 @@
  * live access points of one file system (#1107: EFS enforces only POSIX permissions, so two volumes
  * sharing a GID can read each other's data).
  *
- * The truth is EFS itself: each allocation round lists every access point of the file system
- * (DescribeAccessPoints, all pages), so a restarted driver, or access points made by hand, are seen.
- * What EFS cannot show yet are the creates this process has in flight, so each handed-out GID is
- * also held in a reservation until a listing that *started after* its create finished has been
- * taken (that listing shows the access point itself). Rounds run one at a time per file system;
- * requests that arrive during a round are served together by the next one, with one listing —
- * which keeps a burst of creates from paying one full listing each.
+ * The truth is EFS itself: allocation rounds work from a listing of every access point of the file
+ * system (DescribeAccessPoints, all pages), so a restarted driver, or access points made by hand,
+ * are seen. What a listing cannot show are the creates this process made after it started, so each
+ * handed-out GID is also held in a reservation until a listing that *started after* its create
+ * finished is in use (that listing shows the access point itself). Rounds run one at a time per
+ * file system; requests that arrive during a round are served together by the next one.
+ *
+ * A listing costs O(access points) on both ends (~30 ms of CPU at 5,000), so one is reused for up
+ * to `maxListingAgeMs` (default 1 s) instead of being taken for every create. Reservations keep
+ * this exact for this process's own creates; an access point created *by someone else* with a GID
+ * in the range can be missed for that long — the same race any lister has between its listing and
+ * its create, made at most one second wider. A GID freed by a deletion is reused after the next
+ * listing.
  */
 import { csiError } from "./spec.js";
 
@@ -43,6 +49,8 @@ interface Waiter {
   req: GidRequest;
   resolve(g: GidGrant): void;
   reject(e: unknown): void;
+  /** Already sent back once for a fresh listing because the range looked full. */
+  relisted?: boolean;
 }
 
 interface FileSystemGids {
@@ -51,6 +59,14 @@ interface FileSystemGids {
   epoch: number;
   queue: Waiter[];
   running: boolean;
+  /** The listing in use: when it was taken and the epoch at which it started. */
+  listing?: { aps: ListedAccessPoint[]; at: number; startEpoch: number };
+}
+
+export interface GidAllocatorOptions {
+  /** Reuse a listing for at most this long (default 1000 ms; 0 = list for every round). */
+  maxListingAgeMs?: number;
+  now?: () => number;
 }
 
 export function noFreeGidError(fileSystemId: string) {
@@ -74,7 +90,22 @@ export function lowestFree(used: ReadonlySet<number>, min: number, max: number):
 export class GidAllocator {
   private readonly perFs = new Map<string, FileSystemGids>();
 
-  constructor(private readonly list: ListAccessPoints) {}
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly list: ListAccessPoints,
+    opts: GidAllocatorOptions = {},
+  ) {
+    this.maxAgeMs = opts.maxListingAgeMs ?? 1000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Forget the listing of a file system (the next round lists again). */
+  invalidate(fileSystemId: string): void {
+    const fs = this.perFs.get(fileSystemId);
+    if (fs) fs.listing = undefined;
+  }
 
   allocate(fileSystemId: string, req: GidRequest): Promise<GidGrant> {
     let fs = this.perFs.get(fileSystemId);
@@ -98,25 +129,28 @@ export class GidAllocator {
     try {
       while (fs.queue.length > 0) {
         const batch = fs.queue.splice(0);
-        const startEpoch = ++fs.epoch;
-        let listed: ListedAccessPoint[];
-        try {
-          listed = await this.list(fileSystemId);
-        } catch (e) {
-          for (const w of batch) w.reject(e);
-          continue;
+        const fresh = !fs.listing || this.now() - fs.listing.at >= this.maxAgeMs;
+        if (fresh) {
+          const startEpoch = ++fs.epoch;
+          try {
+            fs.listing = { aps: await this.list(fileSystemId), at: this.now(), startEpoch };
+          } catch (e) {
+            for (const w of batch) w.reject(e);
+            continue;
+          }
         }
+        const { aps: listed, startEpoch } = fs.listing;
         for (const [gid, done] of fs.reserved) if (done !== undefined && done < startEpoch) fs.reserved.delete(gid);
         const used = new Set<number>(fs.reserved.keys());
         for (const ap of listed) if (ap.posixUser) used.add(ap.posixUser.gid);
-        for (const w of batch) this.serve(fileSystemId, fs, w, listed, used);
+        for (const w of batch) this.serve(fileSystemId, fs, w, listed, used, fresh);
       }
     } finally {
       fs.running = false;
     }
   }
 
-  private serve(fileSystemId: string, fs: FileSystemGids, w: Waiter, listed: ListedAccessPoint[], used: Set<number>): void {
+  private serve(fileSystemId: string, fs: FileSystemGids, w: Waiter, listed: ListedAccessPoint[], used: Set<number>, fresh: boolean): void {
     const existing = w.req.match ? listed.find(w.req.match) : undefined;
     if (existing) {
       w.resolve({ kind: "existing", accessPoint: existing });
@@ -124,6 +158,13 @@ export class GidAllocator {
     }
     const gid = lowestFree(used, w.req.range.min, w.req.range.max);
     if (gid === undefined) {
+      if (!fresh && !w.relisted) {
+        // Deletions since the listing may have freed GIDs: look again before giving up.
+        w.relisted = true;
+        fs.listing = undefined;
+        fs.queue.push(w);
+        return;
+      }
       w.reject(noFreeGidError(fileSystemId));
       return;
     }
