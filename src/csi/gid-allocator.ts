@@ -129,17 +129,19 @@ export class GidAllocator {
     try {
       while (fs.queue.length > 0) {
         const batch = fs.queue.splice(0);
-        const fresh = !fs.listing || this.now() - fs.listing.at >= this.maxAgeMs;
-        if (fresh) {
+        let listing = fs.listing;
+        const fresh = !listing || this.now() - listing.at >= this.maxAgeMs;
+        if (!listing || fresh) {
           const startEpoch = ++fs.epoch;
           try {
-            fs.listing = { aps: await this.list(fileSystemId), at: this.now(), startEpoch };
+            listing = { aps: await this.list(fileSystemId), at: this.now(), startEpoch };
           } catch (e) {
             for (const w of batch) w.reject(e);
             continue;
           }
+          fs.listing = listing;
         }
-        const { aps: listed, startEpoch } = fs.listing;
+        const { aps: listed, startEpoch } = listing;
         for (const [gid, done] of fs.reserved) if (done !== undefined && done < startEpoch) fs.reserved.delete(gid);
         const used = new Set<number>(fs.reserved.keys());
         for (const ap of listed) if (ap.posixUser) used.add(ap.posixUser.gid);
