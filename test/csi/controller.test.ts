@@ -118,6 +118,31 @@ describe("CreateVolume", () => {
     expect(isCsiError(e4, "InvalidArgument") && e4.message).toBe("Volume name not provided");
   });
 
+  it("refuses hostile basePaths, subPathPatterns and claim metadata without creating anything", async () => {
+    const s = sentinel();
+    const count = async () => (await fx.efs.send(new DescribeAccessPointsCommand({ FileSystemId: fx.fsId, MaxResults: 1000 }))).AccessPoints!.length;
+    const before = await count();
+    const meta = { "csi.storage.k8s.io/pvc/name": "data", "csi.storage.k8s.io/pvc/namespace": "ns", "csi.storage.k8s.io/pv/name": "pvc-hostile" };
+    const hostile: Record<string, string>[] = [
+      { basePath: "../../outside" },
+      { basePath: "/a/../../.." },
+      { basePath: `/${"x".repeat(300)}` },
+      { basePath: "/a\u0000b" },
+      { ...meta, subPathPattern: "../${.PVC.name}", ensureUniqueDirectory: "false" },
+      { ...meta, subPathPattern: "${.PVC.annotations}" },
+      { ...meta, subPathPattern: "${.PVC.name}/../../..", ensureUniqueDirectory: "false" },
+      { ...meta, subPathPattern: "$(reboot)" },
+      { ...meta, "csi.storage.k8s.io/pvc/name": "../../etc", subPathPattern: "${.PVC.name}" },
+      { basePath: "/", subPathPattern: "", ensureUniqueDirectory: "false" },
+    ];
+    for (const params of hostile) {
+      const e = await failure(fx.driver.controller.createVolume(request("pvc-hostile", params)));
+      expect(isCsiError(e, "InvalidArgument"), JSON.stringify(params)).toBe(true);
+    }
+    expect(await count()).toBe(before);
+    s.check();
+  });
+
   it("reuseAccessPoint adopts the access point of the same claim (same namespace) and only that", async () => {
     const meta = (ns: string, pv: string) => ({ reuseAccessPoint: "true", "csi.storage.k8s.io/pvc/name": "shared", "csi.storage.k8s.io/pvc/namespace": ns, "csi.storage.k8s.io/pv/name": pv, basePath: "/reuse" });
     const first = await create("pvc-reuse-1", meta("team-a", "pvc-reuse-1"));
