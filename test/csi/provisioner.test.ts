@@ -10,7 +10,7 @@ import type { KubeObject } from "../../src/api/types.js";
 import { isNotFound, type ResourceClient } from "../../src/client/index.js";
 import { startControllers, type RunningControllers } from "../../src/controllers/index.js";
 import { startExternalProvisioner, type ExternalProvisioner } from "../../src/controllers/provisioner/index.js";
-import { parseVolumeHandle } from "../../src/csi/index.js";
+import { parseVolumeHandle, type CreateVolumeRequest, type DeleteVolumeRequest } from "../../src/csi/index.js";
 import { createLogger } from "../../src/lib/log.js";
 import { startTestCluster, type TestCluster } from "../controllers/support/cluster.js";
 import { startCsiFixture, type CsiFixture } from "./support/fixture.js";
@@ -21,6 +21,8 @@ let controllers: RunningControllers;
 let provisioner: ExternalProvisioner;
 let pvcs: ResourceClient<KubeObject & { spec: any; status?: any }>;
 let pvs: ResourceClient<KubeObject & { spec: any; status?: any }>;
+/** Claims whose first CreateVolume reply is "lost" after the driver did the work (a timeout, a crash). */
+const lostReplies = new Set<string>();
 let events: ResourceClient<KubeObject & { reason?: string; message?: string; type?: string; involvedObject?: { name?: string } }>;
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
@@ -95,7 +97,19 @@ beforeAll(async () => {
   pvs = cluster.client.resource({ group: "", version: "v1", kind: "PersistentVolume", plural: "persistentvolumes", namespaced: false });
   events = cluster.client.resource({ group: "", version: "v1", kind: "Event", plural: "events", namespaced: true });
   controllers = await startControllers({ client: cluster.client, withoutScheduler: true, log: createLogger("controllers-test") });
-  provisioner = await startExternalProvisioner({ client: cluster.client, driver: fx.driver, workers: 16, retry: { baseMs: 50, maxMs: 500 }, log: createLogger("provisioner-test") });
+  const driver = {
+    identity: fx.driver.identity,
+    controller: {
+      async createVolume(req: CreateVolumeRequest) {
+        const res = await fx.driver.controller.createVolume(req);
+        const claimName = req.parameters?.["csi.storage.k8s.io/pvc/name"] ?? "";
+        if (lostReplies.delete(claimName)) throw Object.assign(new Error("context deadline exceeded"), { code: "Unavailable" });
+        return res;
+      },
+      deleteVolume: (req: DeleteVolumeRequest) => fx.driver.controller.deleteVolume(req),
+    },
+  };
+  provisioner = await startExternalProvisioner({ client: cluster.client, driver, workers: 16, retry: { baseMs: 50, maxMs: 500 }, log: createLogger("provisioner-test") });
   await createClass("efs-delete", { basePath: "/dyn" }, { mountOptions: ["tls"] });
   await createClass("efs-retain", { basePath: "/kept" }, { reclaimPolicy: "Retain" });
 });
@@ -153,6 +167,19 @@ describe("external provisioner", () => {
     await waitFor("PV deleted", () => gone(pvs, undefined, pv.metadata.name!));
     expect(await apExists(apId)).toBe(false);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it("retries a CreateVolume whose reply was lost and ends with exactly one access point", async () => {
+    lostReplies.add("lost-reply");
+    const c = await createClaim("lost-reply", "efs-delete");
+    const { pv } = await boundVolume("lost-reply");
+    expect(lostReplies.has("lost-reply")).toBe(false);
+    const failedFirst = (await eventsFor("lost-reply")).find((e) => e.reason === "ProvisioningFailed");
+    expect(failedFirst?.message).toBe('failed to provision volume with StorageClass "efs-delete": rpc error: code = Unavailable desc = context deadline exceeded');
+    const listed = (await fx.efs.send(new DescribeAccessPointsCommand({ FileSystemId: fx.fsId, MaxResults: 1000 }))).AccessPoints!;
+    const mine = listed.filter((a) => a.ClientToken === `pvc-${c.metadata.uid}`);
+    expect(mine).toHaveLength(1);
+    expect(parseVolumeHandle(pv.spec.csi.volumeHandle).accessPointId).toBe(mine[0].AccessPointId);
   });
 
   it("keeps the PV Released and the access point under Retain", async () => {

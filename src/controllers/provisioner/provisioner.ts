@@ -60,6 +60,8 @@ export async function startExternalProvisioner(opts: ExternalProvisionerOptions)
   const workers = opts.workers ?? 100;
   const backoff = () => new ExponentialFailureRateLimiter<string>(opts.retry?.baseMs ?? 1000, opts.retry?.maxMs ?? 300_000);
   const recentlyCreated = new RecentSet();
+  // Once the informer shows a PV we created, it is the source of truth again (and a later deletion is seen).
+  volumes.onAdd((pv) => recentlyCreated.delete(pv.metadata.name ?? ""));
 
   const provisioner = createController({
     name: "csi-provisioner",
