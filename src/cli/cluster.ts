@@ -10,6 +10,7 @@ import { startApiServer, type ApiServer } from "../apiserver/index.js";
 import { startEfsService, type EfsService } from "../efs/index.js";
 import { loadClusterIdentity } from "./cluster-identity.js";
 import { writeEndpoints } from "./endpoints.js";
+import { startControlPlane } from "./control-plane.js";
 import { ensureClientCert, ensureServerCert } from "../lib/pki.js";
 import { ensureAdminToken } from "./admin-token.js";
 import { createLogger } from "../lib/log.js";
@@ -90,6 +91,13 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       AWS_CA_BUNDLE: caPath,
       NODE_EXTRA_CA_CERTS: caPath,
     });
+    const controlPlane = await startControlPlane({
+      kubeconfig: kubeconfigPath,
+      efs: { endpoint: efsUrl, region: efs.region, credentials: efs.credentials, ca: cert.caPem },
+      efsDataRoot: join(dataDir, "efs", "fs"),
+      stateDir: dataDir,
+    });
+    stops.unshift(() => controlPlane.stop());
     writeEndpoints(dataDir, { api: server, efs: efsUrl, region: efs.region, pid: process.pid });
     return {
       dataDir, apiServer, efs, backend, kubeconfigPath, envPath, adminToken, caPem: cert.caPem,

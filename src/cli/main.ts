@@ -7,6 +7,8 @@ import { registerUp } from "./commands/up.js";
 import { registerDown } from "./commands/down.js";
 import { registerEfs } from "./commands/efs.js";
 import { registerApiserver } from "./commands/apiserver.js";
+import { registerControllers } from "./commands/controllers.js";
+import { registerExplain } from "./commands/explain.js";
 
 const program = new Command();
 // Options after a subcommand belong to it (`cistern efs usage --data-dir X`).
@@ -16,6 +18,8 @@ registerUp(program);
 registerDown(program);
 registerEfs(program);
 registerApiserver(program);
+registerControllers(program);
+registerExplain(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`cistern: ${(err as Error).message ?? String(err)}\n`);

@@ -1,6 +1,8 @@
 /** Wiring: configuration → EFS client, mount extension, mounter, shared state → the three CSI services. */
 import { mkdirSync } from "node:fs";
 import { EFSClient } from "@aws-sdk/client-efs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import https from "node:https";
 import type { Registry } from "prom-client";
 import { createLogger, type Logger } from "../lib/log.js";
 import { CisternMounter } from "./cistern-mounter.js";
@@ -78,7 +80,11 @@ export function createEfsCsiDriver(config: EfsCsiDriverConfig): EfsCsiDriver {
   const ownClient = !config.efs.client;
   const client =
     config.efs.client ??
-    new EFSClient({ region: config.efs.region, endpoint: config.efs.endpoint, credentials: config.efs.credentials, maxAttempts: 5, retryMode: "adaptive" });
+    new EFSClient({
+      region: config.efs.region, endpoint: config.efs.endpoint, credentials: config.efs.credentials, maxAttempts: 5, retryMode: "adaptive",
+      // A private CA (Cistern's EFS endpoint) must be trusted by the SDK's HTTPS agent as well as by the mount calls.
+      ...(config.efs.caPem ? { requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 128, ca: config.efs.caPem }) }) } : {}),
+    });
   const efs = new EfsApi(client);
   const metrics = new CsiMetrics(config.metricsRegistry);
   const locks = new KeyedMutex();

@@ -4,7 +4,8 @@ import { namespaceLifecycle } from "./namespace-lifecycle.js";
 import { defaultStorageClassPlugin } from "./default-storage-class.js";
 import { storageObjectInUseProtection } from "./storage-protection.js";
 import { pvcResize } from "./pvc-resize.js";
+import { podDefaults } from "./pod-defaults.js";
 
 export function defaultAdmission(): AdmissionPlugin[] {
-  return [namespaceLifecycle, defaultStorageClassPlugin, pvcResize, storageObjectInUseProtection];
+  return [namespaceLifecycle, podDefaults, defaultStorageClassPlugin, pvcResize, storageObjectInUseProtection];
 }

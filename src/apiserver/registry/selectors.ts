@@ -22,7 +22,7 @@ export function buildFilter(t: ResourceTraits, labelSelector: string | null, fie
     try {
       sel = parseLabelSelector(labelSelector);
     } catch (e) {
-      throw badRequest(`unable to parse requirement: ${(e as Error).message}`);
+      throw badRequest((e as Error).message);
     }
     filters.push((o) => sel.matches(o.metadata.labels ?? {}));
   }
@@ -31,7 +31,7 @@ export function buildFilter(t: ResourceTraits, labelSelector: string | null, fie
     try {
       reqs = parseFieldSelector(fieldSelector) as FieldRequirement[];
     } catch (e) {
-      throw badRequest(`invalid field selector: ${(e as Error).message}`);
+      throw badRequest((e as Error).message);
     }
     for (const r of reqs) {
       const extract = fieldExtractor(t, r.key);

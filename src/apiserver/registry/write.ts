@@ -12,7 +12,7 @@ import type { Operation } from "./admission.js";
 import { canonicalOrder, decodeObject, encodeObject } from "./codec.js";
 import type { RegistryContext, WriteOptions, WriteResult } from "./context.js";
 import { readerFor } from "./context.js";
-import { invalidError, unknownFields, updateManagedFields, validateObjectMeta } from "./deps.js";
+import { decodeErrors, invalidError, prepareMetaForUpdate, unknownFields, updateManagedFields, validateObjectMeta } from "./deps.js";
 import { objectKey } from "./keys.js";
 import { tryGetObject } from "./read.js";
 import { isDeletionComplete } from "./deletion-state.js";
@@ -56,7 +56,14 @@ function checkNamespace(t: ResourceTraits, obj: KubeObject, ns: string | undefin
   }
 }
 
+/** Typed decoding as upstream does it (wrong JSON types, bad quantities) is a 400, before anything else. */
+function checkDecodes(t: ResourceTraits, obj: KubeObject): void {
+  const errs = decodeErrors(obj, t.schemaName);
+  if (errs.length > 0) throw badRequest(`${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: ${errs[0]}`);
+}
+
 function fieldWarnings(t: ResourceTraits, obj: KubeObject, mode: WriteOptions["fieldValidation"]): string[] {
+  checkDecodes(t, obj);
   if (mode === "Ignore") return [];
   const unknown = unknownFields(obj, t.schemaName);
   if (unknown.length === 0) return [];
@@ -164,6 +171,7 @@ export async function updateObject(ctx: RegistryContext, t: ResourceTraits, ns: 
     obj.metadata.name = name;
     const sentRv = input.preconditionRv;
     if (sentRv && sentRv !== current.metadata.resourceVersion) throw conflict(t.plural, name, t.group);
+    prepareMetaForUpdate(obj.metadata, current.metadata);
     preserveSystemMetadata(obj, current, opts.subresource);
     const now = ctx.now();
     t.applyDefaults(obj);
