@@ -22,8 +22,12 @@ import { csiError, isCsiError, type CsiError } from "./spec.js";
 
 export interface CisternMounterOptions {
   ext: MountExtensionClient;
-  /** `<EFS dataDir>/fs`: every HostPath must lie beneath it. */
-  dataRoot: string;
+  /**
+   * `<EFS dataDir>/fs`: every HostPath must lie beneath it. Without it (EFS's disk is not local to
+   * this process) only the EFS API works: publishing and deleting access point directories fail
+   * with FailedPrecondition.
+   */
+  dataRoot?: string;
   stateDir: string;
   nodeId: string;
   /** The controller's IAM principal for root mounts (DeleteVolume); absent = anonymous. */
@@ -80,7 +84,15 @@ export class CisternMounter implements NodeMounter, FileSystemRootAccess {
     mkdirSync(this.statsDir, { recursive: true, mode: 0o700 });
   }
 
+  private dataRoot(): string {
+    if (!this.o.dataRoot) {
+      throw csiError("FailedPrecondition", "efsDataRoot is not configured: this driver cannot serve or delete EFS directories on this machine");
+    }
+    return this.o.dataRoot;
+  }
+
   async publish(spec: PublishSpec): Promise<PublishRecord> {
+    this.dataRoot();
     let reply: MountReply;
     try {
       reply = await this.o.ext.mount({
@@ -109,7 +121,7 @@ export class CisternMounter implements NodeMounter, FileSystemRootAccess {
     if (posix && posix.Uid === 0 && reply.RootSquash) {
       throw csiError("PermissionDenied", `access point ${spec.accessPointId} enforces uid 0, which needs elasticfilesystem:ClientRootAccess`);
     }
-    const dir = openHostPath(this.o.dataRoot, reply.HostPath);
+    const dir = openHostPath(this.dataRoot(), reply.HostPath);
     const base = {
       volumeId: spec.volumeId,
       targetPath: spec.targetPath,
@@ -197,6 +209,7 @@ export class CisternMounter implements NodeMounter, FileSystemRootAccess {
   }
 
   async withFileSystemRoot<T>(fileSystemId: string, fn: (rootDir: string) => Promise<T>): Promise<T> {
+    this.dataRoot();
     let reply: MountReply;
     try {
       reply = await this.o.ext.mount({ FileSystemId: fileSystemId, Path: "/", PrincipalArn: this.o.controllerPrincipalArn, SecureTransport: true, NodeId: this.o.nodeId });
@@ -212,7 +225,7 @@ export class CisternMounter implements NodeMounter, FileSystemRootAccess {
             `elasticfilesystem:${reply.RootSquash ? "ClientRootAccess" : "ClientWrite"}`,
         );
       }
-      const dir = openHostPath(this.o.dataRoot, reply.HostPath);
+      const dir = openHostPath(this.dataRoot(), reply.HostPath);
       try {
         // The fd's magic link *is* the directory we opened: nothing below re-resolves the HostPath string.
         return await fn(dir.procPath);

@@ -35,7 +35,10 @@ export interface EfsCsiDriverConfig {
   };
   /** "cistern" (default): Cistern's EFS service and its mount extension. "efs-utils": real EFS (not implemented). */
   mounter?: "cistern" | "efs-utils";
-  /** `<EFS dataDir>/fs`: where the service keeps file systems; required by the cistern mounter. */
+  /**
+   * `<EFS dataDir>/fs`: where the service keeps file systems. The cistern mounter needs it to publish
+   * and to delete access point directories; without it those answer FailedPrecondition.
+   */
   efsDataRoot?: string;
   /** The driver's own state (publish records, FUSE counters). Created if missing. */
   stateDir: string;
@@ -93,7 +96,6 @@ export function createEfsCsiDriver(config: EfsCsiDriverConfig): EfsCsiDriver {
   let ext: MountExtensionClient | undefined;
   if ((config.mounter ?? "cistern") === "cistern") {
     if (!config.efs.endpoint) throw new Error("the cistern mounter needs efs.endpoint (Cistern's EFS service URL)");
-    if (!config.efsDataRoot) throw new Error("the cistern mounter needs efsDataRoot (<EFS dataDir>/fs)");
     ext = new MountExtensionClient({ endpoint: config.efs.endpoint, region: config.efs.region, credentials: client.config.credentials, caPem: config.efs.caPem });
     mounter = new CisternMounter({
       ext,

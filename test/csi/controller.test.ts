@@ -275,6 +275,24 @@ describe("DeleteVolume", () => {
   });
 });
 
+describe("a controller without local access to EFS's disk (no efsDataRoot)", () => {
+  it("provisions through the API, refuses directory deletion and publishing with FailedPrecondition, leaks no mount", async () => {
+    const { createEfsCsiDriver } = await import("../../src/csi/index.js");
+    const remote = createEfsCsiDriver({ ...fx.driverConfig(), efsDataRoot: undefined, stateDir: join(fx.dir, "remote-state") });
+    try {
+      const v = await remote.controller.createVolume(request("pvc-remote", { basePath: "/remote" }));
+      const e = await failure(remote.controller.deleteVolume({ volumeId: v.volume.volumeId }));
+      expect(isCsiError(e, "FailedPrecondition") && e.message).toMatch(/efsDataRoot is not configured/);
+      const p = await failure(remote.node.nodePublishVolume({ volumeId: fx.fsId, targetPath: fx.target("remote"), volumeCapability: mountCap(), readonly: false }));
+      expect(isCsiError(p, "FailedPrecondition")).toBe(true);
+      expect(fx.svc.model.mounts.list({ fileSystemId: fx.fsId })).toHaveLength(0);
+      await remote.controller.createVolume(request("pvc-remote-2", { basePath: "/remote", deleteAccessPointRootDir: "false" })).then((k) => remote.controller.deleteVolume({ volumeId: k.volume.volumeId }));
+    } finally {
+      remote.close();
+    }
+  });
+});
+
 describe("other controller RPCs", () => {
   it("validates capabilities of existing volumes and answers NotFound for missing ones", async () => {
     const v = await create("pvc-validate");
