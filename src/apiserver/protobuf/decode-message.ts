@@ -155,18 +155,34 @@ function expectWireType(tag: Tag, expected: number, where: string): void {
 /** FieldsV1 carries raw JSON; it is parsed so the object reads as it does in JSON. */
 function parseEmbeddedJson(raw: Buffer, depthBudget: number, where: string): unknown {
   if (raw.length === 0) return undefined;
-  let value: unknown;
+  // Measured before parsing: JSON.parse would build a million-deep array before we could object.
+  if (jsonNestingExceeds(raw, depthBudget)) throw malformed(`nesting exceeds the maximum depth of ${MAX_DEPTH}`);
   try {
-    value = JSON.parse(raw.toString("utf8"));
+    return JSON.parse(raw.toString("utf8"));
   } catch (err) {
     throw malformed(`${where} holds invalid JSON: ${(err as Error).message}`);
   }
-  checkJsonDepth(value, depthBudget);
-  return value;
 }
 
-function checkJsonDepth(v: unknown, budget: number): void {
-  if (budget < 0) throw malformed(`nesting exceeds the maximum depth of ${MAX_DEPTH}`);
-  if (Array.isArray(v)) for (const x of v) checkJsonDepth(x, budget - 1);
-  else if (v && typeof v === "object") for (const x of Object.values(v)) checkJsonDepth(x, budget - 1);
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Whether arrays/objects nest deeper than `limit`, counting brackets outside strings. */
+function jsonNestingExceeds(raw: Buffer, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }
