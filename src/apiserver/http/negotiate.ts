@@ -4,6 +4,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import { badRequest, StatusError } from "../../api/status.js";
+import { decodeKubernetesProtobuf, isProtobufContentType, isProtobufDecodeError } from "../protobuf/index.js";
 
 export interface AcceptInfo {
   table: boolean;
@@ -67,8 +68,10 @@ function checkDepth(v: unknown, depth = 0): void {
  * Decodes a request body. JSON is the wire format kubectl uses; YAML is accepted for
  * application/yaml and apply patches. Aliases are capped (YAML bombs) and nesting is bounded.
  * `__proto__` keys stay plain data: JSON.parse defines them as own properties.
+ * Protobuf (what kubectl's typed `create` subcommands send) is decoded to the same JSON object.
  */
 export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
+  if (isProtobufContentType(contentType)) return decodeProtobufBody(body);
   const mt = (contentType ?? "application/json").split(";")[0].trim().toLowerCase();
   const text = body.toString("utf8");
   if (text.trim() === "") throw badRequest("the request body is empty");
@@ -87,4 +90,14 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
   }
   checkDepth(value);
   return value;
+}
+
+function decodeProtobufBody(body: Buffer): unknown {
+  try {
+    return decodeKubernetesProtobuf(body).object;
+  } catch (err) {
+    if (!isProtobufDecodeError(err)) throw err;
+    if (err.reason === "UnsupportedKind") throw new StatusError(415, "UnsupportedMediaType", err.message);
+    throw badRequest(`error decoding the protobuf request body: ${err.message}`);
+  }
 }
