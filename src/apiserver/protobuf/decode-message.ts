@@ -54,8 +54,9 @@ function readField(reader: WireReader, tag: Tag, desc: MessageDescriptor, f: Fie
   }
   if (f.repeated) {
     const value = readValue(reader, tag, type, depth, where);
-    const list = (target[f.json] as unknown[] | undefined) ?? (target[f.json] = []);
-    (list as unknown[]).push(value === undefined ? null : value);
+    let list = target[f.json] as unknown[] | undefined;
+    if (!list) target[f.json] = list = [];
+    list.push(value === undefined ? null : value);
     return;
   }
   if (isMessage(type) && !type.toJson) {
