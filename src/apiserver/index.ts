@@ -27,12 +27,23 @@ import { createHttpsServer, listen, type RawHandler } from "./server.js";
 import { WatchHub } from "./watch/watch-hub.js";
 import type { SubresourceHandler } from "./handlers/resource.js";
 import { bootstrapCluster } from "./bootstrap.js";
+import type { KeyObject } from "node:crypto";
+import { bootstrapRbac } from "./auth/bootstrap-rbac.js";
+import { RbacAuthorizer } from "./auth/rbac/authorizer.js";
+import { rbacEscalation } from "./admission/rbac-escalation.js";
+import { createTokenIssuer } from "./auth/service-account-tokens.js";
+import { AuditLog } from "./http/audit.js";
+import { ClientLimiter, DEFAULT_RATE_LIMITS, type RateLimitOptions } from "./http/rate-limit.js";
+import { readerFor, findResource } from "./registry/context.js";
+import { serviceAccountTokenHandler } from "./handlers/service-account-token.js";
 import { podBindingHandler } from "./handlers/pod-binding.js";
 import { namespaceFinalizeHandler } from "./handlers/namespace-finalize.js";
 import { execUpgradeHandler, nodeProxyHandler, podLogHandler, type KubeletClientConfig } from "./handlers/node-proxy.js";
 
 export type { UserInfo, AdmissionPlugin, RawHandler, SubresourceHandler, KubeletClientConfig };
 export { VERSION_INFO } from "./http/health.js";
+export { loadSigningKey } from "./auth/service-account-tokens.js";
+export type { RateLimitOptions } from "./http/rate-limit.js";
 
 const log = createLogger("apiserver");
 
@@ -49,6 +60,11 @@ export interface ApiServerOptions {
   extraAdmission?: AdmissionPlugin[];
   /** Client certificate for reaching node agents (pods/log, pods/exec, nodes/proxy). */
   kubeletClient?: KubeletClientConfig;
+  /** Signing keys for ServiceAccount tokens (see loadSigningKey); without them only static tokens work. */
+  serviceAccountKeys?: { privateKey: KeyObject; publicKey: KeyObject };
+  /** Append an audit event for every write here (JSON lines). */
+  auditLogPath?: string;
+  rateLimits?: RateLimitOptions;
   resources?: ResourceTraits[];
 }
 
@@ -74,10 +90,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     now: () => new Date(),
   };
   await bootstrapCluster(registry);
+  await bootstrapRbac(registry);
   const hub = new WatchHub(opts.backend);
+  const reader = readerFor(registry);
+  const authz = new RbacAuthorizer(reader);
+  registry.admission.push(rbacEscalation(authz));
+  const issuer = opts.serviceAccountKeys
+    ? createTokenIssuer(opts.serviceAccountKeys, async (sa) => (await reader.get(findResource(registry, "", "serviceaccounts"), sa.namespace, sa.name))?.metadata.uid === sa.uid)
+    : undefined;
+  const audit = opts.auditLogPath ? new AuditLog(opts.auditLogPath) : undefined;
   // As kube-apiserver, the API server drives compaction; a window of history stays for re-watching clients.
   const compactor = startCompactor(opts.backend, opts.compaction ?? { intervalMs: 60_000, minRetainRevisions: 10_000 });
-  const auth = createTokenAuthenticator();
+  const auth = createTokenAuthenticator(issuer);
   for (const t of opts.tokens ?? []) auth.addToken(t.token, t.user);
   const subresources = new Map<string, SubresourceHandler>([
     ["pods/binding", podBindingHandler(registry)],
@@ -87,12 +111,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   if (opts.kubeletClient) {
     subresources.set("pods/log", podLogHandler(registry, opts.kubeletClient));
     subresources.set("nodes/proxy", nodeProxyHandler(registry, opts.kubeletClient));
-    upgradeHandlers.push(execUpgradeHandler(registry, opts.kubeletClient));
+    upgradeHandlers.push(execUpgradeHandler(registry, opts.kubeletClient, async (user, verb, t, ns, name, sub) =>
+      authz.authorize({ user, verb, resourceRequest: true, path: "", apiGroup: t.group, resource: t.plural, subresource: sub, namespace: ns, name })));
   }
+  if (issuer) subresources.set("serviceaccounts/token", serviceAccountTokenHandler(registry, issuer));
   const extraHandlers: RawHandler[] = [];
   const server = createHttpsServer(opts.tls, {
     resources,
     auth,
+    authz,
+    limiter: new ClientLimiter(opts.rateLimits ?? DEFAULT_RATE_LIMITS),
+    audit,
     handlerContext: { registry, hub, resources, subresources },
     healthChecks: {
       ping: async () => undefined,
@@ -120,6 +149,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     async close() {
       await compactor.stop();
       hub.close();
+      await audit?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

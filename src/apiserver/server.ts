@@ -21,6 +21,11 @@ import { OpenApiServer } from "./http/openapi.js";
 import { handleResource, type ResourceHandlerContext } from "./handlers/resource.js";
 import type { UserInfo } from "./registry/admission.js";
 import { ApiMetrics } from "./http/metrics.js";
+import type { RbacAuthorizer } from "./auth/rbac/authorizer.js";
+import type { Attributes } from "./auth/rbac/types.js";
+import type { ClientLimiter } from "./http/rate-limit.js";
+import { AuditLog } from "./http/audit.js";
+import type { RequestInfo } from "./http/request-info.js";
 
 const log = createLogger("apiserver");
 
@@ -29,6 +34,9 @@ export type RawHandler = (req: IncomingMessage, res: ServerResponse, user: UserI
 export interface ServerDeps {
   resources: ResourceTraits[];
   auth: TokenAuthenticator;
+  authz: RbacAuthorizer;
+  limiter: ClientLimiter;
+  audit?: AuditLog;
   handlerContext: ResourceHandlerContext;
   healthChecks: Record<string, HealthCheck>;
   /** Extra handlers tried before the API (e.g. the dashboard under /ui/); return true when handled. */
@@ -44,18 +52,30 @@ export function createHttpsServer(tls: { cert: string; key: string }, deps: Serv
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
-    let verb = "unknown";
-    let resource = "";
-    res.on("finish", () => metrics.observe(verb, resource, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    const received = new Date();
+    let info: RequestInfo | undefined;
+    let user: UserInfo | undefined;
+    res.on("finish", () => {
+      metrics.observe(info?.verb ?? "unknown", info?.resource ?? "", res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+      if (!info) return;
+      if (info.group === "rbac.authorization.k8s.io" && res.statusCode < 300 && info.verb !== "get" && info.verb !== "list" && info.verb !== "watch") deps.authz.invalidate();
+      if (deps.audit && AuditLog.shouldAudit(info)) {
+        deps.audit.record({ info, user, code: res.statusCode, uri: req.url ?? "", sourceIp: req.socket.remoteAddress ?? "", userAgent: String(req.headers["user-agent"] ?? ""), received });
+      }
+    });
     void (async () => {
       const url = new URL(req.url ?? "/", "https://localhost");
       const path = url.pathname.replace(/\/+$/, "") || "/";
       const query = url.searchParams;
       try {
-        const user = deps.auth.authenticate(req);
+        user = await deps.auth.authenticate(req);
         for (const h of deps.extraHandlers) if (await h(req, res, user)) return;
-        if (!user && !isPublicPath(path)) {
-          throw new StatusError(401, "Unauthorized", "Unauthorized");
+        info = parseRequestInfo(req.method ?? "GET", path, query);
+        if (!user) {
+          if (!isPublicPath(path)) throw new StatusError(401, "Unauthorized", "Unauthorized");
+        } else {
+          deps.limiter.admit(user);
+          await deps.authz.authorize(attributesFor(user, info, path, req.method ?? "GET"));
         }
         if (path === "/version") return serveVersion(req, res);
         if (/^\/(healthz|livez|readyz)(\/|$)/.test(path)) return await serveHealth(req, res, path, query, deps.healthChecks);
@@ -70,9 +90,6 @@ export function createHttpsServer(tls: { cert: string; key: string }, deps: Serv
           if (accept.aggregatedDiscovery) return sendJson(req, res, 200, aggregatedGroups(deps.resources), {}, AGGREGATED_CONTENT_TYPE);
           return sendJson(req, res, 200, legacyApiGroupList(deps.resources));
         }
-        const info = parseRequestInfo(req.method ?? "GET", path, query);
-        verb = info.verb;
-        resource = info.resource;
         if (!info.isResourceRequest) {
           if (info.apiPrefix === "api" && info.version) {
             const list = legacyResourceList(deps.resources, "", info.version);
@@ -85,6 +102,10 @@ export function createHttpsServer(tls: { cert: string; key: string }, deps: Serv
             if (list) return sendJson(req, res, 200, list);
           }
           throw new StatusError(404, "NotFound", "the server could not find the requested resource");
+        }
+        if (info.verb === "watch") {
+          const release = deps.limiter.startWatch(user!);
+          res.on("close", release);
         }
         await handleResource(req, res, info, query, user!, deps.handlerContext);
       } catch (err) {
@@ -99,18 +120,37 @@ export function createHttpsServer(tls: { cert: string; key: string }, deps: Serv
   });
 
   server.on("upgrade", (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const user = deps.auth.authenticate(req);
-    if (!user) {
-      socket.end("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-      return;
-    }
-    for (const h of deps.upgradeHandlers) if (h(req, socket, head, user)) return;
-    socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    void (async () => {
+      const user = await deps.auth.authenticate(req).catch(() => undefined);
+      if (!user) {
+        socket.end("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return;
+      }
+      try {
+        deps.limiter.admit(user);
+      } catch {
+        socket.end("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return;
+      }
+      for (const h of deps.upgradeHandlers) if (h(req, socket, head, user)) return;
+      socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    })();
   });
   server.on("clientError", (_err, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
   });
   return server;
+}
+
+/** The authorizer's view of a request (upstream's RequestInfo → authorizer.Attributes). */
+export function attributesFor(user: UserInfo, info: RequestInfo, path: string, method: string): Attributes {
+  if (!info.isResourceRequest) {
+    return { user, verb: method.toLowerCase() === "head" ? "get" : method.toLowerCase(), resourceRequest: false, path, apiGroup: "", resource: "", subresource: "", namespace: "", name: "" };
+  }
+  return {
+    user, verb: info.verb, resourceRequest: true, path, apiGroup: info.group, resource: info.resource,
+    subresource: info.subresource, namespace: info.namespace, name: info.name,
+  };
 }
 
 export function listen(server: https.Server, host: string, port: number): Promise<AddressInfo> {

@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { openBackend, type Backend } from "../store/index.js";
-import { startApiServer, type ApiServer } from "../apiserver/index.js";
+import { loadSigningKey, startApiServer, type ApiServer } from "../apiserver/index.js";
 import { startEfsService, type EfsService } from "../efs/index.js";
 import { loadClusterIdentity } from "./cluster-identity.js";
 import { writeEndpoints } from "./endpoints.js";
@@ -60,6 +60,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       port: o.apiPort,
       tokens: [{ token: adminToken, user: { name: "cistern-admin", groups: ["system:masters", "system:authenticated"] } }],
       kubeletClient: { cert: kubeletClient.certPem, key: kubeletClient.keyPem },
+      serviceAccountKeys: loadSigningKey(pkiDir),
+      auditLogPath: join(dataDir, "audit.log"),
     });
     stops.unshift(() => apiServer.close());
     const efs = await startEfsService({

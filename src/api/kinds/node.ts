@@ -151,7 +151,7 @@ export const nodes: KindDefinition<Node> = {
   shortNames: ["no"],
   namespaced: false,
   categories: [],
-  subresources: ["status"],
+  subresources: ["status", "proxy"],
   verbs: STANDARD_VERBS,
   schemaName: "io.k8s.api.core.v1.Node",
   validateName: nameIsDNSSubdomain,

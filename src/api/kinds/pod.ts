@@ -2,7 +2,7 @@
  * core/v1 Pod. Create resets status to {phase: Pending, qosClass} (plus the SchedulingGated
  * condition when gated); main updates keep status and may only change images, deadlines,
  * tolerations and gates; status updates keep spec and owner references and never change QoS.
- * Served subresources: status, binding, log, exec, eviction.
+ * Served subresources: status, binding, log, exec.
  */
 import type { KubeObject } from "../types.js";
 import type { PodSpec, PodStatus } from "./pod-types.js";
@@ -67,7 +67,7 @@ export const pods: KindDefinition<Pod> = {
   shortNames: ["po"],
   namespaced: true,
   categories: ["all"],
-  subresources: ["status", "binding", "log", "exec", "eviction"],
+  subresources: ["status", "binding", "log", "exec"],
   verbs: STANDARD_VERBS,
   schemaName: "io.k8s.api.core.v1.Pod",
   validateName: nameIsDNSSubdomain,

@@ -22,7 +22,7 @@ export const serviceAccounts: KindDefinition<ServiceAccount> = {
   shortNames: ["sa"],
   namespaced: true,
   categories: [],
-  subresources: [],
+  subresources: ["token"],
   verbs: STANDARD_VERBS,
   schemaName: "io.k8s.api.core.v1.ServiceAccount",
   validateName: nameIsDNSSubdomain,

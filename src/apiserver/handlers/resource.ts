@@ -136,6 +136,8 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       const opts = writeOptions(req, query, user, "");
       const body = decodeBody(await readBody(req), req.headers["content-type"]);
       const out = await createObject(reg, t, ns, body, opts);
+      // The audit log names the created object, as upstream's does.
+      info.name = out.object.metadata.name ?? "";
       return respondObject(201, out.object, out.warnings);
     }
     case "update": {

@@ -28,6 +28,7 @@ const subresourceVerbs: Record<string, string[]> = {
   eviction: ["create"],
   proxy: ["create", "delete", "get", "patch", "update"],
   finalize: ["update"],
+  token: ["create"],
 };
 
 function subresourceKind(r: ResourceTraits, sub: string): { group: string; version: string; kind: string } {
@@ -36,6 +37,7 @@ function subresourceKind(r: ResourceTraits, sub: string): { group: string; versi
   if (sub === "eviction") return { group: "policy", version: "v1", kind: "Eviction" };
   if (sub === "exec" || sub === "attach") return { group: "", version: "", kind: "PodExecOptions" };
   if (sub === "log") return { group: "", version: "", kind: "Pod" };
+  if (sub === "token") return { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest" };
   if (sub === "proxy") return { group: "", version: "", kind: r.kind === "Node" ? "NodeProxyOptions" : "PodProxyOptions" };
   return { group: "", version: "", kind: r.kind };
 }

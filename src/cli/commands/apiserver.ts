@@ -7,7 +7,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
 import { openBackend } from "../../store/index.js";
-import { startApiServer } from "../../apiserver/index.js";
+import { loadSigningKey, startApiServer } from "../../apiserver/index.js";
 import { ensureClientCert, ensureServerCert } from "../../lib/pki.js";
 import { parsePort } from "../options.js";
 import { ensureAdminToken } from "../admin-token.js";
@@ -34,6 +34,8 @@ export function registerApiserver(program: Command): void {
         backend, tls: { cert: cert.certPem, key: cert.keyPem }, host: o.host, port: parsePort("--port", o.port),
         tokens: [{ token, user: { name: "cistern-admin", groups: ["system:masters", "system:authenticated"] } }],
         kubeletClient: { cert: kubelet.certPem, key: kubelet.keyPem },
+        serviceAccountKeys: loadSigningKey(pki),
+        auditLogPath: join(dataDir, "audit.log"),
       });
       const server = api.url.replace("://0.0.0.0:", "://127.0.0.1:");
       if (o.kubeconfigOut) writeKubeconfig(resolve(o.kubeconfigOut), { server, caPem: cert.caPem, token });
