@@ -27,6 +27,8 @@ export interface ClusterOptions {
   efsPort: number;
   /** File systems to pre-create with these IDs (e.g. the guide's fs-12345678). */
   fileSystemIds: string[];
+  /** Node agents to run on this machine (default 1). */
+  nodes?: number;
 }
 
 export interface Cluster {

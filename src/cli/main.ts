@@ -9,6 +9,7 @@ import { registerEfs } from "./commands/efs.js";
 import { registerApiserver } from "./commands/apiserver.js";
 import { registerControllers } from "./commands/controllers.js";
 import { registerExplain } from "./commands/explain.js";
+import { registerDemo } from "./commands/demo.js";
 
 const program = new Command();
 // Options after a subcommand belong to it (`cistern efs usage --data-dir X`).
@@ -20,6 +21,7 @@ registerEfs(program);
 registerApiserver(program);
 registerControllers(program);
 registerExplain(program);
+registerDemo(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`cistern: ${(err as Error).message ?? String(err)}\n`);

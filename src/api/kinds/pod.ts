@@ -106,7 +106,12 @@ export const pods: KindDefinition<Pod> = {
   },
 
   validateCreate: (pod) => validatePodSpec(pod),
-  validateUpdate: (pod, old, ctx) => (ctx.subresource === "status" ? validatePodStatusUpdate(pod, old) : validatePodUpdate(pod, old)),
+  validateUpdate: (pod, old, ctx) => {
+    if (ctx.subresource === "status") return validatePodStatusUpdate(pod, old);
+    // pods/binding sets spec.nodeName once; the binding itself was validated (validatePodBinding).
+    if (ctx.subresource === "binding") return [];
+    return validatePodUpdate(pod, old);
+  },
 
   tableColumns: [
     nameColumn(),

@@ -3,7 +3,8 @@
  * (a second binding is a 409, as upstream) and the PodScheduled condition.
  */
 import type { KubeObject } from "../../api/types.js";
-import { badRequest, conflict, StatusError } from "../../api/status.js";
+import { conflict, StatusError } from "../../api/status.js";
+import { aggregateMessage, validatePodBinding } from "../../api/index.js";
 import type { RegistryContext } from "../registry/context.js";
 import { findResource } from "../registry/context.js";
 import { updateObject } from "../registry/write.js";
@@ -19,8 +20,8 @@ export function podBindingHandler(reg: RegistryContext): SubresourceHandler {
     if ((req.method ?? "").toUpperCase() !== "POST") throw new StatusError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
     const body = decodeBody(await readBody(req), req.headers["content-type"]) as { metadata?: { name?: string }; target?: { kind?: string; name?: string } };
     const node = body?.target?.name;
-    if (!node) throw new StatusError(422, "Invalid", `Binding.core "${info.name}" is invalid: target.name: Required value`);
-    if (body.target?.kind && body.target.kind !== "Node") throw badRequest(`target.kind: Unsupported value: "${body.target.kind}": supported values: "Node"`);
+    const errs = validatePodBinding(body as never);
+    if (errs.length > 0 || !node) throw new StatusError(422, "Invalid", `Binding.core "${info.name}" is invalid: ${aggregateMessage(errs.length ? errs : [{ type: "FieldValueRequired", field: "target.name" }])}`);
     const pods = findResource(reg, "", "pods");
     await updateObject(reg, pods, info.namespace, info.name, {
       allowCreate: false,
@@ -32,7 +33,7 @@ export function podBindingHandler(reg: RegistryContext): SubresourceHandler {
         spec.nodeName = node;
         return pod;
       },
-    }, { dryRun: query.getAll("dryRun").length > 0, fieldManager: "kube-scheduler", fieldValidation: "Ignore", user, subresource: "" });
+    }, { dryRun: query.getAll("dryRun").length > 0, fieldManager: "kube-scheduler", fieldValidation: "Ignore", user, subresource: "binding" });
     // The condition lives in status, which the main resource cannot change.
     await updateObject(reg, pods, info.namespace, info.name, {
       allowCreate: false,
