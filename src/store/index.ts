@@ -14,7 +14,9 @@
  * - a watch delivers each revision above its start exactly once, in order, or ends with an error;
  * - keys order by their UTF-8 bytes; a prefix matches exactly the keys that start with it.
  *
- * Backends: `sqlite://` (default; one process owns the file), `memory://` (tests). See docs/store.md.
+ * Backends: `sqlite://` (default; one process owns the file), `memory://` (tests), `etcd://` (an etcd
+ * v3 cluster shared by several API servers; revisions are etcd's, strictly increasing but not
+ * contiguous). See docs/store.md.
  */
 export * from "./types.js";
 export { openBackend, sqlitePathFromUrl, type OpenBackendOptions } from "./open-backend.js";
@@ -30,3 +32,6 @@ export { backendConformance, type BackendFactory, type TestApi } from "./conform
 export { MemoryBackend, type MemoryBackendOptions } from "./memory/memory-backend.js";
 export { SqliteBackend, type SqliteBackendOptions } from "./sqlite/sqlite-backend.js";
 export type { WriterStats } from "./sqlite/write.js";
+export { EtcdBackend, type EtcdBackendOptions } from "./etcd/etcd-backend.js";
+export type { EtcdTls } from "./etcd/client.js";
+export { parseEtcdUrl, type EtcdUrl } from "./etcd/url.js";

@@ -42,8 +42,12 @@ describe("openBackend", () => {
     await b.close();
   });
 
-  it("says clearly that etcd:// is not supported yet, and refuses unknown schemes", async () => {
-    await expect(openBackend("etcd://127.0.0.1:2379")).rejects.toThrow(/etcd backend is not supported yet/);
+  it("fails fast on unreachable etcd endpoints, naming them, and refuses unknown schemes", async () => {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    await expect(openBackend("etcd://127.0.0.1:1,127.0.0.2:1?dial-timeout=500")).rejects.toThrow(
+      /no endpoint of 127\.0\.0\.1:1,127\.0\.0\.2:1 answered within 500 ms/,
+    );
+    await expect(openBackend("etcd://127.0.0.1:2379?bogus=1")).rejects.toThrow(/unknown parameter "bogus"/);
     await expect(openBackend("postgres://db/x")).rejects.toThrow(/unknown scheme/);
     await expect(openBackend("/var/lib/state.db")).rejects.toThrow(/unknown scheme/);
   });

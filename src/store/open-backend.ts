@@ -1,8 +1,11 @@
 /**
  * Choosing a backend by URL: `sqlite:///abs/path/state.db`, `sqlite://relative/state.db`
- * (relative to the working directory), `memory://` (a fresh, empty in-memory store each time).
- * `etcd://` is reserved for the etcd backend, which does not exist yet.
+ * (relative to the working directory), `memory://` (a fresh, empty in-memory store each time),
+ * `etcd://host:2379,host:2379?prefix=/cistern` and `etcds://…` (TLS; also `cacert`, `cert`, `key`
+ * parameters): an etcd v3 cluster, see etcd/url.ts.
  */
+import type { EtcdBackendOptions } from "./etcd/etcd-backend.js";
+import { openEtcdBackend } from "./etcd/open.js";
 import { MemoryBackend, type MemoryBackendOptions } from "./memory/memory-backend.js";
 import { SqliteBackend, type SqliteBackendOptions } from "./sqlite/sqlite-backend.js";
 import type { Backend } from "./types.js";
@@ -10,6 +13,8 @@ import type { Backend } from "./types.js";
 export interface OpenBackendOptions {
   sqlite?: SqliteBackendOptions;
   memory?: MemoryBackendOptions;
+  /** Overrides for what an etcd:// URL says (timeouts, limits). */
+  etcd?: Partial<EtcdBackendOptions>;
 }
 
 /** The file path named by a `sqlite://` URL (percent-escapes decoded). */
@@ -29,8 +34,8 @@ export function sqlitePathFromUrl(url: string): string {
 }
 
 /**
- * Opens the backend a store URL names. Throws on an unknown scheme, on `etcd://` (not supported
- * yet), or when the SQLite file is in use by another process or cannot be opened safely.
+ * Opens the backend a store URL names. Throws on an unknown scheme, when the SQLite file is in use
+ * by another process or cannot be opened safely, or when no etcd endpoint answers (naming them).
  */
 export async function openBackend(url: string, opts: OpenBackendOptions = {}): Promise<Backend> {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
@@ -43,8 +48,9 @@ export async function openBackend(url: string, opts: OpenBackendOptions = {}): P
       }
       return new MemoryBackend(opts.memory);
     case "etcd":
-      throw new Error(`store URL ${url}: the etcd backend is not supported yet; use sqlite:// or memory://`);
+    case "etcds":
+      return openEtcdBackend(url, opts.etcd);
     default:
-      throw new Error(`store URL ${JSON.stringify(url)}: unknown scheme; use sqlite:///path/state.db or memory://`);
+      throw new Error(`store URL ${JSON.stringify(url)}: unknown scheme; use sqlite:///path/state.db, etcd://host:2379 or memory://`);
   }
 }

@@ -1,0 +1,3 @@
+import { etcdConformance } from "./conformance-harness.js";
+
+etcdConformance(3);
