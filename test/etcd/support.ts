@@ -25,6 +25,10 @@ export interface EtcdTestCluster {
   startMember(index: number): Promise<void>;
   /** The index of the member that is leader now, asked of the running members. */
   leaderIndex(): Promise<number>;
+  /** Makes member `index` the leader (etcd's MoveLeader, sent to the current leader). */
+  moveLeaderTo(index: number): Promise<void>;
+  /** How many watchers member `index` serves now (its etcd_debugging_mvcc_watcher_total gauge). */
+  watchersOn(index: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -113,11 +117,41 @@ export async function startEtcdCluster(members: 1 | 3): Promise<EtcdTestCluster>
       }
       throw new Error("no running member knows a leader");
     },
+    async moveLeaderTo(target) {
+      const targetId = await memberId(endpoints[target]);
+      for (;;) {
+        const leader = await this.leaderIndex();
+        if (leader === target) return;
+        const client = new Etcd3({ hosts: endpoints[leader] });
+        try {
+          await client.maintenance.moveLeader({ targetID: targetId }, { deadline: Date.now() + 10_000 });
+        } catch {
+          // leadership moved meanwhile; look again
+        } finally {
+          client.close();
+        }
+      }
+    },
+    async watchersOn(i) {
+      const res = await fetch(`http://${endpoints[i]}/metrics`);
+      const m = /^etcd_debugging_mvcc_watcher_total (\d+)/m.exec(await res.text());
+      if (!m) throw new Error(`member ${i} exposes no etcd_debugging_mvcc_watcher_total`);
+      return Number(m[1]);
+    },
     async stop() {
       await script(["stop", clusterDir]).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function memberId(endpoint: string): Promise<string> {
+  const client = new Etcd3({ hosts: endpoint });
+  try {
+    return (await client.maintenance.status({ deadline: Date.now() + 5000 })).header.member_id;
+  } finally {
+    client.close();
+  }
 }
 
 /** Polls `cond` every 100 ms until it holds; fails after `timeoutMs` with `what`. */
