@@ -14,14 +14,15 @@
  *     answers (a function the entry point passes in).
  *
  * Invariants
- *   - Every /ui/api/ request needs the same bearer token the Kubernetes API needs; the static page
- *     is public and holds no data.
+ *   - Every /ui/api/ request needs the same bearer token the Kubernetes API needs; what is read
+ *     with the cluster's own credentials (EFS usage, explain) also needs `authorize` (default:
+ *     system:masters only). The static page is public and holds no data.
  *   - No request path ever becomes a file path: the built files are listed once, without following
  *     symlinks, and requests are looked up in that list.
  *   - Memory is bounded: usage history keeps `historyCapacity` samples, the page keeps the newest
  *     EVENT_LIMIT events.
  */
-export { createDashboardHandler, defaultAssetsDir, type DashboardHandler, type DashboardOptions, type DashboardUser } from "./server/handler.js";
+export { createDashboardHandler, defaultAssetsDir, MASTERS_GROUP, type DashboardAccess, type DashboardHandler, type DashboardOptions, type DashboardUser } from "./server/handler.js";
 export type { EfsAccess } from "./server/efs-reader.js";
 export type { ExplainAnswer, ExplainKind, Explainer } from "./server/explain-route.js";
 export type { EfsUsageReport, UsageHistory, UsageSample, IoCounters } from "./model/usage-types.js";

@@ -13,6 +13,7 @@ import type { ExplainKind } from "./explain-route.js";
 import type { UsageHistory } from "../model/usage-types.js";
 
 const TOKEN = "good-token";
+const VIEWER_TOKEN = "viewer-token";
 const METRICS_TOKEN = "metrics-token";
 
 let dir: string;
@@ -60,7 +61,8 @@ beforeAll(async () => {
   });
   // Stands in for the API server: authenticates, then tries the dashboard before its own routes.
   server = http.createServer((req, res) => {
-    const user = req.headers.authorization === `Bearer ${TOKEN}` ? { name: "admin" } : undefined;
+    const auth = req.headers.authorization;
+    const user = auth === `Bearer ${TOKEN}` ? { name: "admin", groups: ["system:masters", "system:authenticated"] } : auth === `Bearer ${VIEWER_TOKEN}` ? { name: "viewer", groups: ["system:authenticated"] } : undefined;
     void dash(req, res, user).then((handled) => {
       if (!handled) {
         res.writeHead(418);
@@ -139,6 +141,16 @@ describe("dashboard routes", () => {
     expect((await get("/ui/api/nothing", TOKEN)).status).toBe(404);
   });
 
+  it("shows what it reads with the cluster's credentials only to system:masters by default", async () => {
+    expect(await (await get("/ui/api/whoami", VIEWER_TOKEN)).json()).toEqual({ user: "viewer" });
+    for (const p of ["/ui/api/efs/usage", "/ui/api/efs/history", "/ui/api/explain/pvc/default/efs-pvc"]) {
+      const r = await get(p, VIEWER_TOKEN);
+      expect(r.status, p).toBe(403);
+      expect(await r.json()).toMatchObject({ reason: "Forbidden", message: expect.stringContaining('User "viewer"') });
+    }
+    expect(explained).toEqual([]);
+  });
+
   it("serves the EFS usage report read with signed requests", async () => {
     const r = await get("/ui/api/efs/usage", TOKEN);
     expect(r.status).toBe(200);
@@ -183,10 +195,37 @@ describe("dashboard routes", () => {
   });
 });
 
+describe("a custom authorize", () => {
+  it("is asked with what the request would show", async () => {
+    const asked: unknown[] = [];
+    const custom = createDashboardHandler({
+      assetsDir: join(dir, "not-built"),
+      explain: async () => ({ found: true, summary: "s", text: "t" }),
+      authorize: (user, access) => (asked.push([user.name, access]), access.what === "explain" && access.namespace === "team-a"),
+    });
+    const s = http.createServer((req, res) => void custom(req, res, { name: "alice" }));
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    try {
+      expect((await fetch(`${url}/ui/api/explain/pvc/team-a/data`)).status).toBe(200);
+      expect((await fetch(`${url}/ui/api/explain/pvc/team-b/data`)).status).toBe(403);
+      expect((await fetch(`${url}/ui/api/efs/usage`)).status).toBe(403);
+      expect(asked).toEqual([
+        ["alice", { what: "explain", kind: "pvc", namespace: "team-a", name: "data" }],
+        ["alice", { what: "explain", kind: "pvc", namespace: "team-b", name: "data" }],
+        ["alice", { what: "efs-usage" }],
+      ]);
+    } finally {
+      custom.close();
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+  });
+});
+
 describe("dashboard without EFS, explain or a build", () => {
   it("says what is missing instead of failing obscurely", async () => {
     const bare = createDashboardHandler({ assetsDir: join(dir, "not-built") });
-    const s = http.createServer((req, res) => void bare(req, res, { name: "admin" }));
+    const s = http.createServer((req, res) => void bare(req, res, { name: "admin", groups: ["system:masters"] }));
     await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
     try {

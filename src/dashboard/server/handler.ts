@@ -9,7 +9,10 @@
  *   GET /ui/api/explain/…          `cistern explain` answers (see explain-route.ts)
  *
  * Everything under /ui/api/ needs a valid bearer token (401 otherwise), like the Kubernetes API
- * the page also calls. Other paths are not ours: the handler returns false and the API answers.
+ * the page also calls. EFS usage and explain answers are read with the cluster's own credentials,
+ * so who may see them is decided by `authorize` (default: members of system:masters only; anyone
+ * else gets 403 and still sees what the Kubernetes API lets them list). Other paths are not ours:
+ * the handler returns false and the API answers.
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -19,7 +22,7 @@ import { createLogger, type Logger } from "../../lib/log.js";
 import { createEfsReader, type EfsAccess } from "./efs-reader.js";
 import { UsageSampler } from "./usage-sampler.js";
 import { createStaticFiles } from "./static-files.js";
-import { serveExplain, type Explainer } from "./explain-route.js";
+import { parseExplainPath, serveExplain, type ExplainKind, type Explainer } from "./explain-route.js";
 import { SECURITY_HEADERS, sendError, sendJson } from "./respond.js";
 
 export interface DashboardOptions {
@@ -33,13 +36,23 @@ export interface DashboardOptions {
   sampleIntervalMs?: number;
   /** Samples kept (default 360: an hour at 10 s). */
   historyCapacity?: number;
+  /** Who may read EFS usage and explain answers (default: members of system:masters). */
+  authorize?: (user: DashboardUser, access: DashboardAccess) => boolean | Promise<boolean>;
   log?: Logger;
 }
 
 /** Who the API server authenticated; structurally the API server's UserInfo. */
 export interface DashboardUser {
   name: string;
+  groups?: string[];
 }
+
+/** What a /ui/api/ request would show, for `authorize`. */
+export type DashboardAccess = { what: "efs-usage" } | { what: "explain"; kind: ExplainKind; namespace?: string; name: string };
+
+export const MASTERS_GROUP = "system:masters";
+
+const mastersOnly = (user: DashboardUser) => (user.groups ?? []).includes(MASTERS_GROUP);
 
 export interface DashboardHandler {
   (req: IncomingMessage, res: ServerResponse, user: DashboardUser | undefined): Promise<boolean>;
@@ -77,10 +90,14 @@ export function createDashboardHandler(o: DashboardOptions = {}): DashboardHandl
     : undefined;
   sampler?.start();
 
+  const authorize = o.authorize ?? mastersOnly;
+  const forbid = (res: ServerResponse, user: DashboardUser, what: string) => sendError(res, 403, "Forbidden", `User "${user.name}" cannot read ${what} through the dashboard`);
+
   async function api(req: IncomingMessage, res: ServerResponse, segments: string[], query: URLSearchParams, user: DashboardUser): Promise<void> {
     const [first, second, ...rest] = segments;
     if (first === "whoami" && segments.length === 1) return sendJson(res, 200, { user: user.name });
     if (first === "efs" && segments.length === 2 && (second === "usage" || second === "history")) {
+      if (!(await authorize(user, { what: "efs-usage" }))) return forbid(res, user, "EFS usage");
       if (!sampler) return sendError(res, 503, "ServiceUnavailable", "this server has no EFS service configured");
       if (!sampler.latestReport()) await sampler.sampleOnce();
       if (second === "usage") {
@@ -91,7 +108,11 @@ export function createDashboardHandler(o: DashboardOptions = {}): DashboardHandl
       if (since !== null && !/^\d{1,16}$/.test(since)) return sendError(res, 400, "BadRequest", "since must be epoch milliseconds");
       return sendJson(res, 200, sampler.history(since === null ? undefined : Number(since)));
     }
-    if (first === "explain") return serveExplain(res, [second, ...rest].filter((s) => s !== undefined), o.explain);
+    if (first === "explain") {
+      const target = parseExplainPath([second, ...rest].filter((x) => x !== undefined));
+      if (target && !(await authorize(user, { what: "explain", ...target }))) return forbid(res, user, `an explanation of ${target.kind} ${target.name}`);
+      return serveExplain(res, [second, ...rest].filter((x) => x !== undefined), o.explain);
+    }
     return sendError(res, 404, "NotFound", "the server could not find the requested resource");
   }
 
