@@ -61,6 +61,10 @@ export class PvBinder {
   private readonly podInformer: Informer<Pod>;
   private readonly target;
   private timers: ReturnType<typeof setInterval>[] = [];
+  private initialVolumes: Set<string> | undefined;
+  private initialSettled: (() => void) | undefined;
+  /** Claims whose binding is being written right now (their own sync completes it). */
+  private readonly binding = new Set<string>();
   private resyncs = 0;
 
   constructor(private readonly o: PvBinderOptions) {
@@ -72,8 +76,13 @@ export class PvBinder {
     this.claimCtl = new Controller({ name: "pv-binder-claims", reconcile: (k) => this.reconcileClaim(k), workers: o.claimWorkers ?? 32, log: o.log.child("claims") });
     this.volumeCtl = new Controller({ name: "pv-binder-volumes", reconcile: (k) => this.reconcileVolume(k), workers: o.volumeWorkers ?? 16, log: o.log.child("volumes") });
     this.target = apiTarget(o.client, o.recorder, {
-      written: (kind, obj) => (kind === "PersistentVolume" ? this.volumeChanged(obj as PersistentVolume) : this.claimChanged(obj as PersistentVolumeClaim)),
-      enqueueClaim: (key) => this.claimCtl.enqueue(key),
+      // Our own writes update the caches but do not re-queue the object: the sync that wrote it
+      // already acted on the new state. Related objects are still woken.
+      written: (kind, obj) => (kind === "PersistentVolume" ? this.volumeChanged(obj as PersistentVolume, true) : this.claimChanged(obj as PersistentVolumeClaim, true)),
+      // A claim whose binding is being written completes it in its own sync.
+      enqueueClaim: (key) => {
+        if (!this.binding.has(key)) this.claimCtl.enqueue(key);
+      },
     });
   }
 
@@ -94,7 +103,15 @@ export class PvBinder {
     });
     for (const i of [this.pvInformer, this.pvcInformer, this.scInformer, this.podInformer]) i.start();
     await Promise.all([this.pvInformer, this.pvcInformer, this.scInformer, this.podInformer].map((i) => i.waitForSync(signal)));
-    await Promise.all([this.claimCtl.start(), this.volumeCtl.start()]);
+    // Volumes first: a claim synced before the existing volumes are Available would find
+    // nothing, report it, and have to be woken again.
+    this.initialVolumes = new Set(this.index.list().map((v) => v.metadata.name ?? ""));
+    const settled = new Promise<void>((resolve) => (this.initialSettled = resolve));
+    await this.volumeCtl.start();
+    if (this.initialVolumes.size === 0) this.initialSettled?.();
+    await Promise.race([settled, new Promise((r) => setTimeout(r, 30_000).unref())]);
+    this.initialVolumes = undefined;
+    await this.claimCtl.start();
     const resyncMs = this.o.resyncMs ?? 15_000;
     if (resyncMs > 0) this.timers.push(setInterval(() => this.resync(), resyncMs));
   }
@@ -111,19 +128,19 @@ export class PvBinder {
 
   // --- cache maintenance --------------------------------------------------------------------
 
-  private volumeChanged(pv: PersistentVolume): void {
+  private volumeChanged(pv: PersistentVolume, ownWrite = false): void {
     const name = pv.metadata.name ?? "";
     const cached = this.index.get(name);
     if (cached && !isNewer(cached, pv)) return;
     const same = cached?.metadata.resourceVersion === pv.metadata.resourceVersion && cached !== undefined;
     this.index.upsert(pv);
     if (same) return;
-    this.volumeCtl.enqueue(name);
+    if (!ownWrite) this.volumeCtl.enqueue(name);
     const ref = claimRefKey(pv);
     if (ref) {
       // A volume pre-bound (by a user, the scheduler or a provisioner) to a claim not yet bound to it.
       const claim = this.claims.get(ref);
-      if (claim && claim.spec.volumeName !== name) this.claimCtl.enqueue(ref);
+      if (claim && claim.spec.volumeName !== name && !this.binding.has(ref)) this.claimCtl.enqueue(ref);
     } else if (this.index.isInPool(name)) {
       this.offer(pv);
     }
@@ -136,12 +153,12 @@ export class PvBinder {
     if (ref && this.claims.get(ref)) this.claimCtl.enqueue(ref);
   }
 
-  private claimChanged(claim: PersistentVolumeClaim): void {
+  private claimChanged(claim: PersistentVolumeClaim, ownWrite = false): void {
     const key = claimKey(claim);
     const cached = this.claims.get(key);
     if (!this.claims.store(key, claim)) return;
     if (cached?.metadata.resourceVersion === claim.metadata.resourceVersion) return;
-    this.claimCtl.enqueue(key);
+    if (!ownWrite) this.claimCtl.enqueue(key);
     // Volumes that point at this claim but that it did not take (a lost race) need their sync.
     for (const pv of this.index.volumesClaimedBy(key)) if (pv.metadata.name !== claim.spec.volumeName) this.volumeCtl.enqueue(pv.metadata.name ?? "");
   }
@@ -222,7 +239,8 @@ export class PvBinder {
         // Another sync may have written the volume while we waited: decide again from fresh state.
         for (const [name, rv] of written) if (this.index.get(name)?.metadata.resourceVersion !== rv) return "stale";
         if (this.claims.get(key)?.metadata.resourceVersion !== claim.metadata.resourceVersion) return "stale";
-        const result = await executeSteps(decision.steps, this.target);
+        this.binding.add(key);
+        const result = await executeSteps(decision.steps, this.target).finally(() => this.binding.delete(key));
         if (result.ok) return "done";
         if (isConflict(result.error) || isNotFound(result.error)) return "conflict";
         throw result.error;
@@ -249,7 +267,19 @@ export class PvBinder {
   }
 
   private async reconcileVolume(name: string): Promise<{ requeue?: boolean } | void> {
-    if (!this.index.get(name)) return;
+    try {
+      return await this.syncVolumeKey(name);
+    } finally {
+      if (this.initialVolumes?.delete(name) && this.initialVolumes.size === 0) this.initialSettled?.();
+    }
+  }
+
+  private async syncVolumeKey(name: string): Promise<{ requeue?: boolean } | void> {
+    const first = this.index.get(name);
+    if (!first) return;
+    // Most volume syncs decide "nothing to do" (e.g. the echo of a bind's own write): decide
+    // without the lock first, and lock only to write.
+    if (this.isNoop(syncVolume(first, this.view()))) return this.offerIfFree(name);
     const outcome = await this.locks.withLock([name], async () => {
       const pv = this.index.get(name);
       if (!pv) return "done";
@@ -267,9 +297,23 @@ export class PvBinder {
       if (isConflict(result.error) || isNotFound(result.error)) return "conflict";
       throw result.error;
     });
+    this.offerIfFree(name);
+    return outcome === "done" ? undefined : { requeue: true };
+  }
+
+  /** No writes, no live read, no error: only events and enqueues, which are safe without the lock. */
+  private isNoop(d: Decision): boolean {
+    if (d.error || d.needLiveClaim || d.steps.some((s) => s.type === "update" || s.type === "updateStatus")) return false;
+    for (const s of d.steps) {
+      if (s.type === "enqueueClaim") this.target.enqueueClaim(s.key);
+      else if (s.type === "event") this.target.event(s.involved, s);
+    }
+    return true;
+  }
+
+  private offerIfFree(name: string): void {
     const pv = this.index.get(name);
     if (pv && this.index.isInPool(name)) this.offer(pv);
-    return outcome === "done" ? undefined : { requeue: true };
   }
 
   private async readClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | null> {
