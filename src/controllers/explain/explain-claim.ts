@@ -154,7 +154,11 @@ export function explainClaim(s: ExplainSnapshot, namespace: string, name: string
         : { id: "wait-for-first-consumer", message: `class "${cls}" is WaitForFirstConsumer: waiting for pod ${waiting.map((p) => p.name).join(", ")} to be scheduled`, fixes: waiting.map((p) => `cistern explain pod ${p.name} -n ${namespace}`) },
     );
   }
-  for (const [rule, pvs] of nearMisses) causes.push(nearMissCause(rule, claim, pvs));
+  // Misses inside the claim's own class come first: a volume of another class is rarely the one meant.
+  for (const rule of ["too-small", "access-modes", "selector", "volume-mode", "storage-class"]) {
+    const pvs = nearMisses.get(rule);
+    if (pvs) causes.push(nearMissCause(rule, claim, pvs));
+  }
   if (released.length > 0) causes.push({ id: "released-volume", message: `${released.join(", ")} ${released.length > 1 ? "are" : "is"} Released (kept from a deleted claim); it is not reused until its claimRef is removed`, fixes: released.slice(0, 3).map(Fix.releaseVolume) });
   if (!(delay && !selectedNode)) {
     if (!cls) {
