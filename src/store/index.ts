@@ -33,5 +33,6 @@ export { MemoryBackend, type MemoryBackendOptions } from "./memory/memory-backen
 export { SqliteBackend, type SqliteBackendOptions } from "./sqlite/sqlite-backend.js";
 export type { WriterStats } from "./sqlite/write.js";
 export { EtcdBackend, type EtcdBackendOptions } from "./etcd/etcd-backend.js";
+export { startEtcdCompactor, type EtcdCompactorOptions } from "./etcd/etcd-compactor.js";
 export type { EtcdTls } from "./etcd/client.js";
 export { parseEtcdUrl, type EtcdUrl } from "./etcd/url.js";

@@ -80,7 +80,7 @@ export async function startEtcdCluster(members: 1 | 3): Promise<EtcdTestCluster>
   }
   const endpoints = url.slice("etcd://".length).split(",");
   const stopped = new Set<number>();
-  return {
+  const cluster: EtcdTestCluster = {
     dir: clusterDir,
     endpoints,
     url,
@@ -120,7 +120,7 @@ export async function startEtcdCluster(members: 1 | 3): Promise<EtcdTestCluster>
     async moveLeaderTo(target) {
       const targetId = await memberId(endpoints[target]);
       for (;;) {
-        const leader = await this.leaderIndex();
+        const leader = await cluster.leaderIndex();
         if (leader === target) return;
         const client = new Etcd3({ hosts: endpoints[leader] });
         try {
@@ -143,6 +143,7 @@ export async function startEtcdCluster(members: 1 | 3): Promise<EtcdTestCluster>
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return cluster;
 }
 
 async function memberId(endpoint: string): Promise<string> {
