@@ -34,6 +34,7 @@ export interface SchedulerOptions {
 }
 
 const NODE_INDEX = "scheduler-node";
+const CLASS_INDEX = "scheduler-class";
 
 function podKey(p: Pod): string {
   return `${p.metadata.namespace}/${p.metadata.name}`;
@@ -65,8 +66,9 @@ export class Scheduler {
     ensurePodClaimsIndex(this.pods);
     try {
       this.pods.addIndexer(NODE_INDEX, (p) => p.spec.nodeName || undefined);
+      this.volumes.addIndexer(CLASS_INDEX, (v) => volumeClass(v));
     } catch {
-      // already added by another scheduler instance on this shared informer
+      // already added by another scheduler instance on these shared informers
     }
     this.ctl = new Controller({ name: "scheduler", reconcile: (k) => this.reconcile(k), workers: o.workers ?? 4, log: o.log });
   }
@@ -122,7 +124,7 @@ export class Scheduler {
       nodes: this.nodes.list().sort((a, b) => ((a.metadata.name ?? "") < (b.metadata.name ?? "") ? -1 : 1)),
       claim: (ns, name) => this.claims.getByName(ns, name),
       volume: (name) => this.volumes.getByName(undefined, name),
-      volumesOfClass: (cls) => this.volumes.list().filter((v) => volumeClass(v) === cls),
+      volumesOfClass: (cls) => this.volumes.byIndex(CLASS_INDEX, cls),
       storageClass: (name) => this.classes.getByName(undefined, name),
       podsUsingClaim: (key) => this.pods.byIndex(POD_CLAIMS_INDEX, key),
       podCount: (node) => this.pods.byIndex(NODE_INDEX, node).filter((p) => !isPodTerminated(p)).length + [...this.assumed.values()].filter((a) => a.node === node).length,
