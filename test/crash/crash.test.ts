@@ -1,0 +1,36 @@
+/**
+ * kill -9 of the whole of `cistern up` (and failpoint exits inside the store, the binder and the
+ * EFS metadata store) during binding and during provisioning + deletion; after the last restart
+ * every invariant of harness/index.ts must hold. Sizes: see harness/scenarios.ts (CI defaults are
+ * small; CISTERN_CRASH_FULL=1 runs the acceptance figures).
+ */
+import { describe, expect, it } from "vitest";
+import { bindingScenario, provisioningScenario, runScenario, sizes, type ScenarioReport } from "./harness/index.js";
+
+function summary(r: ScenarioReport): string {
+  return `${r.name}: ${r.kills.kills} kills (${r.kills.bySigkill} SIGKILL, ${r.kills.byFailpoint} failpoint, ${r.kills.duringStartup} during start-up; fired ${JSON.stringify(r.kills.failpointsFired)}), ` +
+    `${JSON.stringify(r.figures)}, ${r.violations.length} violations, ${Math.round(r.durationMs / 1000)} s, data ${r.dataDir}`;
+}
+
+function assertClean(r: ScenarioReport, kills: number): void {
+  console.log(summary(r));
+  for (const v of r.violations.slice(0, 50)) console.log(`  violation: ${v}`);
+  expect(r.violations).toEqual([]);
+  expect(r.kills.kills).toBe(kills);
+  expect(r.figures.acknowledgedCreates).toBeGreaterThan(0);
+  expect(r.figures.watchEvents).toBeGreaterThan(0);
+}
+
+describe("crash consistency of cistern up", () => {
+  it(`binding: ${sizes.bindKills} kills during ${sizes.binds} binds`, async () => {
+    const r = await runScenario(bindingScenario());
+    assertClean(r, sizes.bindKills);
+    expect(r.figures.acknowledgedUpdates).toBe(sizes.binds);
+  }, 3_600_000);
+
+  it(`provisioning and deletion: ${sizes.provKills} kills during ${sizes.volumes} volumes`, async () => {
+    const r = await runScenario(provisioningScenario());
+    assertClean(r, sizes.provKills);
+    expect(r.figures.acknowledgedDeletes).toBeGreaterThan(0);
+  }, 3_600_000);
+});

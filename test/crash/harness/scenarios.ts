@@ -1,0 +1,91 @@
+/**
+ * The two scenarios the crash test runs, with their sizes from the environment:
+ *   binding       CISTERN_CRASH_KILLS kills during CISTERN_CRASH_BINDS binds
+ *   provisioning  CISTERN_CRASH_PROV_KILLS kills during CISTERN_CRASH_VOLUMES provision/write/delete cycles
+ * CISTERN_CRASH_FULL=1 switches every default to the acceptance figures (50 / 10,000, 20 / 200).
+ */
+import { checkBinding, checkDeletedLeaveNothing, checkRetained } from "./checks-volumes.js";
+import type { FailpointChoice, KillPlan } from "./killer.js";
+import type { Scenario } from "./scenario.js";
+import { BIND_NS, runBindingWorkload, settleBinding } from "./workload-binding.js";
+import { CLASSES, HARNESS_NODE, PROV_NS, runProvisioningWorkload, settleProvisioning, type ProvisioningOutcome } from "./workload-provisioning.js";
+
+const FULL = process.env.CISTERN_CRASH_FULL === "1";
+
+function envInt(name: string, ci: number, full: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === "") return FULL ? full : ci;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name}=${v} is not a non-negative integer`);
+  return n;
+}
+
+export const sizes = {
+  bindKills: envInt("CISTERN_CRASH_KILLS", 4, 50),
+  binds: envInt("CISTERN_CRASH_BINDS", 200, 10_000),
+  provKills: envInt("CISTERN_CRASH_PROV_KILLS", 3, 20),
+  volumes: envInt("CISTERN_CRASH_VOLUMES", 12, 200),
+};
+
+const STORE_FAILPOINTS: FailpointChoice[] = [
+  { name: "store.sqlite.beforeCommit", hits: [5, 400] },
+  { name: "store.sqlite.afterCommit", hits: [5, 400] },
+  { name: "store.sqlite.compact.beforeCommit", hits: [1, 2] },
+  { name: "store.sqlite.beforeCheckpoint", hits: [1, 3] },
+];
+const BINDER_FAILPOINTS: FailpointChoice[] = [
+  { name: "pv-binder/before-write", hits: [1, 200] },
+  { name: "pv-binder/after-write", hits: [1, 200] },
+];
+const EFS_FAILPOINTS: FailpointChoice[] = [
+  { name: "efs.meta.before-commit", hits: [1, 30] },
+  { name: "efs.meta.after-commit", hits: [1, 30] },
+];
+
+function plan(kills: number, failpoints: FailpointChoice[], lifeMs: [number, number]): KillPlan {
+  return { kills, failpointShare: 0.5, failpoints, lifeMs };
+}
+
+export function bindingScenario(): Scenario<{ count: number }> {
+  const count = sizes.binds;
+  return {
+    name: "binding",
+    plan: plan(sizes.bindKills, [...STORE_FAILPOINTS, ...BINDER_FAILPOINTS], [300, 3000]),
+    watched: ["persistentvolumes", "persistentvolumeclaims"],
+    listed: ["persistentvolumes", "persistentvolumeclaims", "namespaces"],
+    basePaths: [],
+    async workload({ link, history }) {
+      await runBindingWorkload(link, history, { count, batches: sizes.bindKills + 1 });
+      return { count };
+    },
+    async settle({ link }, w) {
+      const left = await settleBinding(link, w.count, 180_000 + w.count * 30);
+      return left === 0 ? [] : [`${left} of ${w.count} claims not Bound`];
+    },
+    check(_w, final) {
+      return checkBinding(final.pvs, final.pvcs, (c) => c.metadata.namespace === BIND_NS);
+    },
+  };
+}
+
+export function provisioningScenario(): Scenario<ProvisioningOutcome> {
+  return {
+    name: "provisioning",
+    plan: plan(sizes.provKills, [...STORE_FAILPOINTS, ...BINDER_FAILPOINTS, ...EFS_FAILPOINTS], [500, 4000]),
+    watched: ["persistentvolumes", "persistentvolumeclaims"],
+    listed: ["persistentvolumes", "persistentvolumeclaims", "namespaces", "storageclasses"],
+    basePaths: CLASSES.map((c) => c.basePath),
+    workload: ({ link, history, dataDir }) => runProvisioningWorkload(link, history, dataDir, { count: sizes.volumes, batches: sizes.provKills + 1 }),
+    settle: ({ link }, w) => settleProvisioning(link, w, 180_000),
+    check(w, final, volumes, efs) {
+      return [
+        ...w.failures.map((f) => `workload: ${f}`),
+        ...checkBinding(final.pvs, final.pvcs, (c) => c.metadata.namespace === PROV_NS),
+        ...checkRetained(w.sentinels, volumes),
+        ...checkDeletedLeaveNothing(w.deleted, CLASSES.map((c) => c.basePath), volumes),
+        // Mounts the harness itself could not release (reply lost in a crash) are its own doing.
+        ...efs.mounts.filter((m) => m.NodeId !== HARNESS_NODE).map((m) => `mount: the EFS service still tracks client mount ${m.MountId} of node ${m.NodeId ?? "?"} (${m.Path ?? ""})`),
+      ];
+    },
+  };
+}
