@@ -18,7 +18,7 @@ export interface LayoutOptions {
   top: number;
 }
 
-export const DEFAULT_LAYOUT: LayoutOptions = { nodeWidth: 230, nodeHeight: 84, columnGap: 90, rowGap: 14, indent: 22, top: 8 };
+export const DEFAULT_LAYOUT: LayoutOptions = { nodeWidth: 240, nodeHeight: 100, columnGap: 84, rowGap: 14, indent: 22, top: 8 };
 
 export interface PlacedNode {
   id: string;

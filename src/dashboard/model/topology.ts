@@ -104,7 +104,7 @@ function addEfs(b: Builder, report: EfsUsageReport | undefined): void {
   for (const fs of report?.fileSystems ?? []) {
     const fsNode = nodeId.fileSystem(fs.fileSystemId);
     const facts = [`${formatBytes(fs.sizeInBytes.Value)} metered`, `${fs.clientConnections} mount${fs.clientConnections === 1 ? "" : "s"}`];
-    if (fs.name) facts.unshift(fs.name);
+    if (fs.name && fs.name !== fs.fileSystemId) facts.unshift(fs.name);
     b.add({ id: fsNode, kind: "FileSystem", name: fs.fileSystemId, phase: "Available", facts });
     for (const ap of fs.accessPoints) {
       const metered = ap.meteredBytes === null ? "not measured yet" : `${formatBytes(ap.meteredBytes)} metered`;

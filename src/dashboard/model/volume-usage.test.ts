@@ -29,6 +29,11 @@ describe("volumeUsageRows", () => {
     expect(rows.find((r) => r.volume === "whole")).toMatchObject({ reclaimPolicy: "Retain", deletesData: false });
   });
 
+  it("marks a claim that no longer exists", () => {
+    expect(rows.find((r) => r.volume === "sub")).toMatchObject({ claim: "default/c", claimGone: true });
+    expect(rows.find((r) => r.volume === "whole")).toMatchObject({ claim: undefined, claimGone: false });
+  });
+
   it("falls back to node reports when the EFS report is not there", () => {
     const bare = volumeUsageRows(state, undefined, claims);
     expect(bare.filter((r) => r.usedBytes !== null).map((r) => r.volume)).toEqual(["sub"]);

@@ -20,6 +20,8 @@ export interface VolumeUsageRow {
   phase: string;
   /** "namespace/name" of the claim it is bound or reserved to. */
   claim?: string;
+  /** The claim named by claimRef no longer exists (the volume was released). */
+  claimGone: boolean;
   capacity?: string;
   reclaimPolicy: string;
   usedBytes: number | null;
@@ -57,6 +59,7 @@ export function volumeUsageRows(state: ClusterState, report: EfsUsageReport | un
       volume: pv.metadata.name ?? "",
       phase: pv.status?.phase ?? "Pending",
       claim,
+      claimGone: !!claim && !state.persistentvolumeclaims.has(claim),
       capacity: pv.spec?.capacity?.storage,
       reclaimPolicy,
       usedBytes,

@@ -10,7 +10,7 @@ import { DEFAULT_LAYOUT, layoutTopology, neighbourOf, type Direction } from "../
 import { phaseStyle } from "../../../model/phase-style.js";
 import { PhaseBadge } from "./phase-badge.js";
 
-const HEADINGS = ["EFS file systems & access points", "PersistentVolumes", "PersistentVolumeClaims", "Pods"];
+const HEADINGS = ["EFS file systems, access points", "PersistentVolumes", "PersistentVolumeClaims", "Pods"];
 const KIND_LABEL: Record<string, string> = { FileSystem: "File system", AccessPoint: "Access point", PersistentVolume: "PV", PersistentVolumeClaim: "PVC", Pod: "Pod" };
 const KEYS: Record<string, Direction> = { ArrowUp: "up", ArrowDown: "down", ArrowLeft: "left", ArrowRight: "right" };
 
@@ -73,7 +73,7 @@ export function TopologyView({ topology, selected, onSelect }: { topology: Topol
               <span className="node-kind">{KIND_LABEL[n.kind]}{n.namespace ? ` · ${n.namespace}` : ""}</span>
               <span className="node-name">{n.name}</span>
               <span className="node-state"><PhaseBadge phase={n.phase} terminating={n.terminating} />{n.reclaimPolicy === "Delete" && <span className="badge warn">deletes data</span>}</span>
-              <span className="node-facts">{n.facts.join(" · ")}</span>
+              <span className="node-facts" title={n.facts.join(" · ")}>{n.facts.join(" · ")}</span>
             </button>
           );
         })}

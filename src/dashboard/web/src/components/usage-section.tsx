@@ -24,7 +24,7 @@ function FileSystemUsage({ fs, samples }: { fs: EfsFileSystemUsage; samples: Usa
   const headingId = `fs-${fs.fileSystemId}`;
   return (
     <article aria-labelledby={headingId} className="fs-usage" data-testid={`usage-${fs.fileSystemId}`}>
-      <h3 id={headingId}>{fs.fileSystemId}{fs.name ? ` (${fs.name})` : ""}</h3>
+      <h3 id={headingId}>{fs.fileSystemId}{fs.name && fs.name !== fs.fileSystemId ? ` (${fs.name})` : ""}</h3>
       <p>
         Metered size <strong>{formatBytes(fs.sizeInBytes.Value)}</strong> · {fs.clientConnections} client mount{fs.clientConnections === 1 ? "" : "s"} · {fs.accessPoints.length} access point{fs.accessPoints.length === 1 ? "" : "s"}
       </p>

@@ -25,7 +25,7 @@ export function VolumesTable({ state, report, claimUsage, onSelect }: { state: C
                 <tr key={r.volume} data-volume={r.volume}>
                   <th scope="row"><button type="button" className="link" onClick={() => onSelect(nodeId.volume(r.volume))}>{r.volume}</button></th>
                   <td><PhaseBadge phase={r.phase} /></td>
-                  <td>{r.claim ?? "—"}</td>
+                  <td>{r.claim ?? "—"}{r.claimGone && <span className="hint"> (deleted)</span>}</td>
                   <td>{r.capacity ?? "—"}</td>
                   <td>{r.usedBytes === null ? "unknown" : formatBytes(r.usedBytes)}{r.source !== "none" && <span className="hint"> ({SOURCE[r.source]})</span>}</td>
                   <td>
