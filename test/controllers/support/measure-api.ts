@@ -21,7 +21,7 @@ console.log(`create x${N} @64: ${Date.now() - t0} ms`);
 for (const width of [8, 32, 128]) {
   t0 = Date.now();
   await pool(idx, width, async (i) => {
-    const cur = await pvs.get(undefined, `raw-${i}`);
+    const cur = (await pvs.get(undefined, `raw-${i}`)) as { status?: { phase?: string } } & Parameters<typeof pvs.updateStatus>[0];
     created[i] = await pvs.updateStatus({ ...cur, status: { phase: cur.status?.phase === "Available" ? "Released" : "Available" } });
   });
   console.log(`get+updateStatus x${N} @${width}: ${Date.now() - t0} ms`);

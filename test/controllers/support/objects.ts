@@ -1,6 +1,6 @@
 /** Object builders and polling helpers for controller integration tests. */
 import type { KubeObject } from "../../../src/api/types.js";
-import type { KubeClient, ResourceClient } from "../../../src/client/index.js";
+import type { KubeClient, ResourceClient, ResourceRef } from "../../../src/client/index.js";
 import type { AccessMode, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from "../../../src/controllers/index.js";
 
 export const R = {
@@ -14,7 +14,7 @@ export const R = {
   sc: { group: "storage.k8s.io", version: "v1", kind: "StorageClass", plural: "storageclasses", namespaced: false },
 } as const;
 
-export function api<T extends KubeObject = KubeObject>(client: KubeClient, ref: (typeof R)[keyof typeof R]): ResourceClient<T> {
+export function api<T extends KubeObject = KubeObject>(client: KubeClient, ref: ResourceRef): ResourceClient<T> {
   return client.resource<T>(ref);
 }
 
