@@ -57,14 +57,18 @@ export async function startCistern(): Promise<RunningCistern> {
   const base = new URL(url);
   const request = (method: string, path: string, body?: unknown) =>
     new Promise<Response>((resolveRes, reject) => {
-      const req = https.request({ host: base.hostname, port: base.port, path, method, ca, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json" } }, (res) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      // Node frames a DELETE body only when told its length.
+      const headers: Record<string, string> = { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json" };
+      if (data !== undefined) headers["Content-Length"] = String(Buffer.byteLength(data));
+      const req = https.request({ host: base.hostname, port: base.port, path, method, ca, headers }, (res) => {
         let text = "";
         res.setEncoding("utf8");
         res.on("data", (d) => (text += d));
         res.on("end", () => resolveRes({ status: res.statusCode ?? 0, body: text }));
       });
       req.on("error", reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
+      req.end(data);
     });
   const kubectl = (args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolveRun) => {

@@ -1,6 +1,7 @@
 /**
  * React hook: per-claim used bytes from every node's Summary API, through the API server's node
- * proxy, every 15 s. A node that does not answer is skipped (its claims show no figure).
+ * proxy, every 15 s. A node that does not answer, or advertises no kubelet endpoint, is skipped
+ * (its claims show no figure).
  */
 import { useEffect, useState } from "react";
 import type { KubeNode } from "../../../model/kube-types.js";
@@ -11,7 +12,12 @@ const EVERY_MS = 15_000;
 
 export function useNodeStats(token: string, nodes: ReadonlyMap<string, KubeNode>, onUnauthorized: () => void): Map<string, ClaimUsage> {
   const [byClaim, setByClaim] = useState<Map<string, ClaimUsage>>(new Map());
-  const names = [...nodes.keys()].sort().join("\n");
+  // Only nodes whose agent advertises a kubelet endpoint can answer; the others would only fail.
+  const names = [...nodes.entries()]
+    .filter(([, n]) => typeof (n as { status?: { daemonEndpoints?: { kubeletEndpoint?: { Port?: unknown } } } }).status?.daemonEndpoints?.kubeletEndpoint?.Port === "number")
+    .map(([name]) => name)
+    .sort()
+    .join("\n");
   useEffect(() => {
     const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
