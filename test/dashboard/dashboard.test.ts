@@ -167,6 +167,24 @@ describe("dashboard in headless Chromium against cistern up", () => {
     await expect.poll(() => stream.textContent()).toContain("No events match.");
   });
 
+  it("gives every control an accessible name and keeps focus visible", async () => {
+    const unnamed = await page.locator("button, select, input, a[href]").evaluateAll((els) =>
+      els
+        .filter((e) => {
+          const labels = (e as unknown as { labels?: ArrayLike<{ textContent: string | null }> | null }).labels;
+          const name = e.getAttribute("aria-label") || (labels && labels.length ? labels[0].textContent : "") || e.textContent;
+          return !name || !name.trim();
+        })
+        .map((e) => e.outerHTML.slice(0, 160)));
+    expect(unnamed).toEqual([]);
+    await page.locator(node(PV)).focus();
+    const outline = await page.locator(node(PV)).evaluate((e) => {
+      const style = (globalThis as unknown as { getComputedStyle(el: unknown): { outlineStyle: string; outlineWidth: string } }).getComputedStyle(e);
+      return `${style.outlineStyle} ${style.outlineWidth}`;
+    });
+    expect(outline).toBe("solid 3px");
+  });
+
   it("loaded nothing from any other origin and logged no errors", () => {
     expect(offOrigin).toEqual([]);
     expect(pageErrors, pageErrors.join("\n")).toEqual([]);
