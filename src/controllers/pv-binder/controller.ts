@@ -123,7 +123,11 @@ export class PvBinder {
   }
 
   get stats() {
-    return { claims: this.claimCtl.stats, volumes: this.volumeCtl.stats, waiting: this.waiting.size };
+    return {
+      claims: { ...this.claimCtl.stats, queued: this.claimCtl.queue.len() },
+      volumes: { ...this.volumeCtl.stats, queued: this.volumeCtl.queue.len() },
+      waiting: this.waiting.size,
+    };
   }
 
   // --- cache maintenance --------------------------------------------------------------------
@@ -256,8 +260,14 @@ export class PvBinder {
     const claim = this.claims.get(key);
     const waits =
       foundNothing && claim && !claim.spec.volumeName && !isDelayBindingMode(claim, { storageClass: (n) => this.scInformer.getByName(undefined, n) }).delay && !hasAnnotation(claim, ANN_SELECTED_NODE);
-    if (waits && claim) this.waiting.add(key, claim);
-    else this.waiting.remove(key);
+    if (waits && claim) {
+      this.waiting.add(key, claim);
+      // A volume that became bindable while this sync ran was offered before the claim was
+      // waiting: look once more now, or that wake-up is lost until the resync.
+      if (this.index.findBestMatchForClaim(claim, false)) this.claimCtl.enqueue(key);
+    } else {
+      this.waiting.remove(key);
+    }
     // The volume that woke this claim, and any it reserved but did not take, may be free again.
     const token = this.waiting.finish(key);
     for (const name of new Set([...(token ? [token] : []), ...reserved])) {

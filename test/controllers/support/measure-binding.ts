@@ -33,9 +33,13 @@ while (true) {
   const items = (await pvcs.listAll("p")).items as any[];
   const bound = items.filter((x) => x.status?.phase === "Bound").length;
   if (bound === N) break;
-  process.stdout.write(`  ${Date.now() - t0} ms: ${bound} bound\n`);
+  process.stdout.write(`  ${Date.now() - t0} ms: ${bound} bound ${JSON.stringify(ctrl.binder.stats)}\n`);
   await new Promise((r) => setTimeout(r, 500));
 }
 console.log(`all ${N} bound after ${Date.now() - t0} ms`, JSON.stringify(ctrl.binder.stats));
+const events = (await api(c.client, R.event).listAll("p")).items as unknown as { reason: string; count?: number }[];
+const byReason: Record<string, number> = {};
+for (const e of events) byReason[e.reason] = (byReason[e.reason] ?? 0) + (e.count ?? 1);
+console.log("events", events.length, JSON.stringify(byReason));
 await ctrl.stop(); await c.stop();
 process.exit(0);
