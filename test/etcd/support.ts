@@ -51,7 +51,7 @@ function portFree(port: number): Promise<boolean> {
 }
 
 /** A base port whose 2·members ports are free now (etcd binds them a moment later). */
-async function freeBasePort(members: number): Promise<number> {
+export async function freeBasePort(members: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + 2 * Math.floor(Math.random() * 15_000);
     const ports = Array.from({ length: 2 * members }, (_, i) => base + i);

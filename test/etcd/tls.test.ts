@@ -1,14 +1,14 @@
 /** The etcd backend over TLS with client certificates, as the etcds:// URL and its parameters say. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBackend, type Backend } from "../../src/store/index.js";
-import { eventually } from "./support.js";
+import { eventually, freeBasePort } from "./support.js";
 import { startTlsEtcd, type TlsEtcd } from "./tls-support.js";
 
 let etcd: TlsEtcd;
 const opened: Backend[] = [];
 
 beforeAll(async () => {
-  etcd = await startTlsEtcd(20_000 + 2 * Math.floor(Math.random() * 15_000));
+  etcd = await startTlsEtcd(await freeBasePort(1));
 });
 afterAll(async () => {
   for (const b of opened) await b.close();
