@@ -165,7 +165,8 @@ export class EtcdWatch implements WatchHandle {
     const delay = Math.min(50 * 2 ** this.failures, 2000);
     this.failures++;
     log.debug("watch stream broken; resuming", { prefix: this.opts.prefix, from: this.last, delayMs: delay, err });
-    this.timer = setTimeout(() => void this.connect(), delay);
+    // start(), not connect(): a watch from 0 whose floor check failed must check again.
+    this.timer = setTimeout(() => void this.start(), delay);
   }
 
   private dropStream(): void {
