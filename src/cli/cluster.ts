@@ -11,6 +11,9 @@ import { startEfsService, type EfsService } from "../efs/index.js";
 import { loadClusterIdentity } from "./cluster-identity.js";
 import { writeEndpoints } from "./endpoints.js";
 import { startControlPlane } from "./control-plane.js";
+import { createDashboardHandler } from "../dashboard/index.js";
+import { createClient, loadKubeconfig } from "../client/index.js";
+import { explainClaim, explainPod, explainVolume, gatherSnapshot, renderExplanation } from "../controllers/index.js";
 import { ensureClientCert, ensureServerCert } from "../lib/pki.js";
 import { ensureAdminToken } from "./admin-token.js";
 import { createLogger } from "../lib/log.js";
@@ -102,6 +105,18 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       stateDir: dataDir,
     });
     stops.unshift(() => controlPlane.stop());
+    const explainClient = createClient({ ...loadKubeconfig(kubeconfigPath), userAgent: "cistern-dashboard/0.1" });
+    stops.unshift(async () => explainClient.close());
+    const dashboard = createDashboardHandler({
+      efs: { endpoint: efsUrl, region: efs.region, credentials: efs.credentials, ca: cert.caPem, metricsAuthorization: `Bearer ${adminToken}` },
+      explain: async (kind, namespace, name) => {
+        const snapshot = await gatherSnapshot(explainClient, kind === "pv" ? undefined : namespace);
+        const e = kind === "pvc" ? explainClaim(snapshot, namespace!, name) : kind === "pod" ? explainPod(snapshot, namespace!, name) : explainVolume(snapshot, name);
+        return { found: e.found, summary: e.summary, text: renderExplanation(e) };
+      },
+    });
+    apiServer.addHandler(dashboard);
+    stops.unshift(async () => dashboard.close());
     writeEndpoints(dataDir, { api: server, efs: efsUrl, region: efs.region, pid: process.pid });
     return {
       dataDir, apiServer, efs, backend, kubeconfigPath, envPath, adminToken, caPem: cert.caPem,

@@ -43,5 +43,6 @@ export function registerUp(program: Command): void {
       process.on("SIGINT", () => void stop("SIGINT"));
       process.on("SIGTERM", () => void stop("SIGTERM"));
       process.stdout.write(`Cistern is ready at ${cluster.apiServer.url}: source ${cluster.envPath} (KUBECONFIG=${cluster.kubeconfigPath})\n`);
+      process.stdout.write(`Dashboard: ${cluster.apiServer.url.replace("://0.0.0.0:", "://127.0.0.1:")}/ui/ (sign in with the token in ${cluster.dataDir}/pki/admin.token)\n`);
     });
 }
