@@ -17,7 +17,7 @@ import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import { resources as allResources } from "../api/index.js";
 import type { ResourceTraits } from "../api/types.js";
-import { startCompactor, type Backend } from "../store/index.js";
+import { EtcdBackend, startCompactor, startEtcdCompactor, type Backend } from "../store/index.js";
 import { createLogger } from "../lib/log.js";
 import { createTokenAuthenticator, type TokenAuthenticator } from "./auth/authenticate.js";
 import { defaultAdmission } from "./admission/index.js";
@@ -100,7 +100,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     : undefined;
   const audit = opts.auditLogPath ? new AuditLog(opts.auditLogPath) : undefined;
   // As kube-apiserver, the API server drives compaction; a window of history stays for re-watching clients.
-  const compactor = startCompactor(opts.backend, opts.compaction ?? { intervalMs: 60_000, minRetainRevisions: 10_000 });
+  // On etcd, several API servers coordinate so the cluster compacts once per interval (upstream's 5 min).
+  const compactor = opts.backend instanceof EtcdBackend
+    ? startEtcdCompactor(opts.backend, { intervalMs: opts.compaction?.intervalMs ?? 300_000 })
+    : startCompactor(opts.backend, opts.compaction ?? { intervalMs: 60_000, minRetainRevisions: 10_000 });
   const auth = createTokenAuthenticator(issuer);
   for (const t of opts.tokens ?? []) auth.addToken(t.token, t.user);
   const subresources = new Map<string, SubresourceHandler>([

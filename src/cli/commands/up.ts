@@ -13,7 +13,7 @@ export function registerUp(program: Command): void {
     .option("--data-dir <dir>", "where all state lives", join(homedir(), ".cistern"))
     .option("--api-host <host>", "address the API server listens on", "127.0.0.1")
     .option("--api-port <port>", "API server port (0 picks a free one)", "6443")
-    .option("--store <url>", "store URL: sqlite:///path/state.db (default, in the data dir) or memory://")
+    .option("--store <url>", "store URL: sqlite:///path/state.db (default, in the data dir), etcd://host:2379,host:2379 (see docs/store.md) or memory://")
     .option("--efs-host <host>", "address the EFS API listens on", "127.0.0.1")
     .option("--efs-port <port>", "EFS API port (0 picks a free one)", "6444")
     .option("--file-system-id <id>", "pre-create an EFS file system with this ID (repeatable), e.g. fs-12345678", collect, [] as string[])
