@@ -100,6 +100,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     objects,
     env,
     log: log.child("volumes"),
+    recheckMs: o.volumeRecheckMs,
     podsInNamespace: async (ns) => (await podsApi.list(ns)).items,
   });
   const ctx: PodContext = {

@@ -31,6 +31,8 @@ export interface NodeAgentOptions {
   relistMs?: number;
   /** How often every pod is looked at again — config map refresh, orphan sweep (default 60 s). */
   housekeepingMs?: number;
+  /** Minimum age of a ready volume before a sync re-checks it (re-publish, re-project; default 30 s). */
+  volumeRecheckMs?: number;
   lease?: { durationSeconds?: number; renewMs?: number };
   nodeStatus?: { checkMs?: number; reportMs?: number };
   runtime?: { runcPath?: string; shimPath?: string; busyboxPath?: string };

@@ -15,6 +15,8 @@ import { findTarget, type PodLookup } from "./pod-lookup.js";
 import { boolParam } from "./query.js";
 import { badRequest, refuseUpgrade } from "./respond.js";
 
+const INITIAL_SIZE_WAIT_MS = 250;
+
 export interface ExecRequest {
   argv: string[];
   stdin: boolean;
@@ -66,13 +68,60 @@ export class ExecServer {
 
   private async session(ws: WebSocket, id: string, r: ExecRequest): Promise<void> {
     this.sessions.add(ws);
-    ws.on("close", () => this.sessions.delete(ws));
     const send = (ch: number, data: Buffer | string) => {
       if (ws.readyState === ws.OPEN) ws.send(frame(ch, data));
     };
-    let proc: ExecProcess;
+    // Messages can arrive before the process exists (kubectl sends the terminal size at once): queue them.
+    let proc: ExecProcess | undefined;
+    const early: Buffer[] = [];
+    let stdinOpen = r.stdin || r.tty;
+    let finished = false;
+    let clientGone = false;
+    const handle = (msg: Buffer) => {
+      if (!proc) return;
+      const m = parseIncoming(msg);
+      if (m.kind === "stdin" && stdinOpen) proc.stdin?.write(m.data);
+      else if (m.kind === "resize") proc.resize(m.width, m.height);
+      else if (m.kind === "close" && m.channel === STDIN && stdinOpen) {
+        stdinOpen = false;
+        proc.stdin?.end();
+      }
+    };
+    let firstSize: { width: number; height: number } | undefined;
+    let sizeArrived: (() => void) | undefined;
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      const msg = isBinary ? data : Buffer.from(data);
+      if (proc) return handle(msg);
+      const m = parseIncoming(msg);
+      if (m.kind === "resize" && !firstSize) {
+        firstSize = m;
+        sizeArrived?.();
+      } else early.push(msg);
+    });
+    ws.on("close", () => {
+      this.sessions.delete(ws);
+      clientGone = true;
+      if (!proc) return;
+      if (stdinOpen) proc.stdin?.end();
+      if (finished) return;
+      const p = proc;
+      p.kill("SIGTERM");
+      setTimeout(() => {
+        if (!finished) p.kill("SIGKILL");
+      }, 2_000).unref();
+    });
+
+    if (r.tty && !firstSize) {
+      // kubectl sends the terminal size right after connecting; start the terminal with it (a resize that
+      // reaches the runtime before its terminal exists would be lost).
+      await new Promise<void>((resolve) => {
+        sizeArrived = resolve;
+        setTimeout(resolve, INITIAL_SIZE_WAIT_MS).unref();
+      });
+    }
     try {
-      proc = await this.runtime.exec(id, { argv: r.argv, tty: r.tty, stdin: r.stdin });
+      const size = firstSize ? { cols: firstSize.width, rows: firstSize.height } : {};
+      proc = await this.runtime.exec(id, { argv: r.argv, tty: r.tty, stdin: r.stdin, ...size });
     } catch (e) {
       const msg = isRuntimeError(e) ? e.message : (e as Error).message;
       send(ERROR, errorStatus(`error executing command in container: ${msg}`));
@@ -91,30 +140,15 @@ export class ExecServer {
     let helperErrors = "";
     if (r.tty) proc.stderr.on("data", (d: Buffer) => (helperErrors = (helperErrors + d.toString()).slice(-4096)));
     else outputs.push(forward(proc.stderr, r.stderr ? STDERR : undefined));
-
-    let stdinOpen = !!proc.stdin;
-    ws.on("message", (data: Buffer, isBinary: boolean) => {
-      const msg = isBinary ? data : Buffer.from(data);
-      const m = parseIncoming(msg);
-      if (m.kind === "stdin" && stdinOpen) proc.stdin?.write(m.data);
-      else if (m.kind === "resize") proc.resize(m.width, m.height);
-      else if (m.kind === "close" && m.channel === STDIN && stdinOpen) {
-        stdinOpen = false;
-        proc.stdin?.end();
-      }
-    });
-    let finished = false;
-    ws.on("close", () => {
-      if (stdinOpen) proc.stdin?.end();
-      if (finished) return;
+    for (const m of early.splice(0)) handle(m);
+    if (clientGone) {
+      proc.stdin?.end();
       proc.kill("SIGTERM");
-      setTimeout(() => {
-        if (!finished) proc.kill("SIGKILL");
-      }, 2_000).unref();
-    });
+    }
+
     const code = await proc.exitCode;
     finished = true;
-    await Promise.race([Promise.all(outputs), new Promise((r) => setTimeout(r, 2_000))]);
+    await Promise.race([Promise.all(outputs), new Promise((res) => setTimeout(res, 2_000))]);
     if (r.tty && helperErrors && code === 255) this.log.warn("exec helper reported", { id, stderr: helperErrors.trim() });
     send(ERROR, exitStatus(code));
     if (ws.readyState === ws.OPEN) ws.close(1000);

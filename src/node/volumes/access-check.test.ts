@@ -45,4 +45,19 @@ describe("accessModeConflict", () => {
     expect(e).toMatchObject({ reason: "FailedAttachVolume", message: 'Multi-Attach error for volume "pv9" Volume is already used by pod(s) a' });
     expect(accessModeConflict(pod("b", "n2", "2"), claim("ReadWriteOnce", "ReadWriteMany"), "pv", [a])).toBeUndefined();
   });
+
+  it("ReadWriteOnce: a waiting pod elsewhere never blocks a pod joining the running one's node", () => {
+    const here = pod("here", "n1", "1", "Running");
+    const there = pod("there", "n2", "2");
+    const join = pod("join", "n1", "2");
+    const all = [here, there, join];
+    // Same creation second: only the running pod decides, whatever the uids.
+    expect(accessModeConflict(join, claim("ReadWriteOnce"), "pv", all)).toBeUndefined();
+    expect(accessModeConflict(there, claim("ReadWriteOnce"), "pv", all)?.reason).toBe("FailedAttachVolume");
+    // Nobody running: the older of two pods on different nodes goes first.
+    const x = pod("x", "n1", "1");
+    const y = pod("y", "n2", "2");
+    expect(accessModeConflict(x, claim("ReadWriteOnce"), "pv", [x, y])).toBeUndefined();
+    expect(accessModeConflict(y, claim("ReadWriteOnce"), "pv", [x, y])).toBeDefined();
+  });
 });

@@ -3,8 +3,9 @@
  * this catches pods placed on the node directly and races between two placements):
  *   ReadWriteOncePod  one pod in the cluster may use the claim;
  *   ReadWriteOnce     (without a many-node mode) all pods using the claim must be on one node.
- * Of two pods wanting the claim, one that is already running wins, then the older one (creation time, then uid),
- * so two nodes never both proceed. Pods that finished do not count.
+ * A running pod holds the claim. When nobody runs yet, the older pod (creation time, then uid) goes first, so two
+ * new pods never both proceed; for ReadWriteOnce a pod on another node only competes when no pod runs on this one
+ * (otherwise that pod is the one that waits). Pods that finished do not count.
  */
 import type { PersistentVolumeClaim, Pod } from "../../api/index.js";
 import { MountError } from "./mount-error.js";
@@ -17,10 +18,10 @@ function finished(p: Pod): boolean {
   return p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
 }
 
-/** Whether `other` has the better claim to a single-writer volume than `pod`. */
-function ahead(other: Pod, pod: Pod): boolean {
-  const running = (p: Pod) => p.status?.phase === "Running";
-  if (running(other) !== running(pod)) return running(other);
+const running = (p: Pod) => p.status?.phase === "Running";
+
+/** Whether `other` (not running either) goes before `pod`. */
+function older(other: Pod, pod: Pod): boolean {
   const a = other.metadata.creationTimestamp ?? "";
   const b = pod.metadata.creationTimestamp ?? "";
   if (a !== b) return a < b;
@@ -35,11 +36,12 @@ export function accessModeConflict(pod: Pod, claim: PersistentVolumeClaim, pvNam
   const modes = claim.spec?.accessModes ?? [];
   const rwop = modes.includes("ReadWriteOncePod");
   const rwo = modes.includes("ReadWriteOnce") && !modes.includes("ReadWriteMany") && !modes.includes("ReadOnlyMany");
-  if (!rwop && !rwo) return undefined;
+  if ((!rwop && !rwo) || running(pod)) return undefined;
   const claimName = claim.metadata.name ?? "";
   const others = sameNamespacePods.filter((p) => p.metadata.uid !== pod.metadata.uid && p.spec?.nodeName && !finished(p) && usesClaim(p, claimName));
   if (rwop) {
-    const holders = others.filter((p) => ahead(p, pod));
+    const runningOthers = others.filter(running);
+    const holders = runningOthers.length ? runningOthers : others.filter((p) => older(p, pod));
     if (holders.length) {
       return new MountError(
         "FailedMount",
@@ -50,7 +52,9 @@ export function accessModeConflict(pod: Pod, claim: PersistentVolumeClaim, pvNam
     }
     return undefined;
   }
-  const elsewhere = others.filter((p) => p.spec?.nodeName !== pod.spec?.nodeName && ahead(p, pod));
+  const remote = (p: Pod) => p.spec?.nodeName !== pod.spec?.nodeName;
+  const runningOthers = others.filter(running);
+  const elsewhere = runningOthers.length ? runningOthers.filter(remote) : others.filter((p) => remote(p) && older(p, pod));
   if (elsewhere.length) {
     const names = elsewhere.map((p) => p.metadata.name).join(", ");
     return new MountError("FailedAttachVolume", `Multi-Attach error for volume "${pvName}" Volume is already used by pod(s) ${names}`, pvName, true);

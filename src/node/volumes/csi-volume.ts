@@ -86,7 +86,7 @@ async function publishSecrets(deps: CsiVolumeDeps, pv: PersistentVolume): Promis
 }
 
 /** Publish the claim's volume for the pod (idempotent: the driver answers a repeat publish of the same volume with success). */
-export async function setUpClaimVolume(deps: CsiVolumeDeps, pod: Pod, vol: Volume, claimName: string): Promise<CsiVolumeHost> {
+export async function setUpClaimVolume(deps: CsiVolumeDeps, pod: Pod, vol: Volume, claimName: string, alreadyMounted = false): Promise<CsiVolumeHost> {
   const ns = pod.metadata.namespace ?? "default";
   const uid = pod.metadata.uid ?? "";
   const { claim, pv } = await boundVolume(deps, ns, claimName, vol.name);
@@ -97,7 +97,8 @@ export async function setUpClaimVolume(deps: CsiVolumeDeps, pod: Pod, vol: Volum
     throw new MountError("FailedMount", `kubernetes.io/csi: mounter.SetUpAt failed to get CSI client: driver name ${csi.driver} not found in the list of registered CSI drivers`, pvName);
   }
   const modes = claim.spec?.accessModes ?? [];
-  if (modes.includes("ReadWriteOncePod") || modes.includes("ReadWriteOnce")) {
+  // A volume this pod already has stays its own; the check is for mounting it.
+  if (!alreadyMounted && (modes.includes("ReadWriteOncePod") || modes.includes("ReadWriteOnce"))) {
     const conflict = accessModeConflict(pod, claim, pvName, await deps.podsInNamespace(ns));
     if (conflict) throw conflict;
   }

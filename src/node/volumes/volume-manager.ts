@@ -26,7 +26,6 @@ import { setUpEmptyDir } from "./empty-dir.js";
 import { MountError } from "./mount-error.js";
 import { configMapPayload, downwardApiPayload, projectedPayload, secretPayload } from "./projection.js";
 
-const RECHECK_MS = 60_000;
 
 export interface VolumeManagerDeps {
   layout: NodeLayout;
@@ -35,6 +34,8 @@ export interface VolumeManagerDeps {
   podsInNamespace(namespace: string): Promise<Pod[]>;
   env: Omit<EnvContext, "pod" | "objects">;
   log: Logger;
+  /** A ready volume is re-published / re-projected when a sync finds it older than this (default 30 s). */
+  recheckMs?: number;
   now?: () => number;
 }
 
@@ -127,7 +128,7 @@ export class VolumeManager {
 
   private async setUpVolume(pod: Pod, rec: PodVolumeRecord, v: Volume): Promise<void> {
     const existing = rec.volumes.find((x) => x.name === v.name);
-    if (existing && this.now() - existing.checkedAt < RECHECK_MS) return;
+    if (existing && this.now() - existing.checkedAt < (this.deps.recheckMs ?? 30_000)) return;
     const plugin = pluginOf(v);
     if (!plugin) throw new MountError("FailedMount", describeUnsupported(v), v.name);
     const uid = rec.uid;
@@ -135,7 +136,7 @@ export class VolumeManager {
     let ready: ReadyVolume;
     if (plugin === "kubernetes.io~csi") {
       const claimName = v.persistentVolumeClaim?.claimName ?? `${pod.metadata.name}-${v.name}`;
-      const csi = await setUpClaimVolume(this.deps, pod, v, claimName);
+      const csi = await setUpClaimVolume(this.deps, pod, v, claimName, !!existing);
       ready = { name: v.name, host: csi, plugin, csi, checkedAt: this.now() };
     } else if (plugin === "kubernetes.io~empty-dir") {
       const dir = layout.volumeDir(uid, plugin, v.name);
