@@ -18,6 +18,9 @@ import { REPO } from "./harness/cistern-process.js";
 import { runScenarios, type BenchRun } from "./core/run.js";
 import type { BenchOptions, Scenario } from "./core/scenario.js";
 import { storeScenario } from "./scenarios/store.js";
+import { apiScenario } from "./scenarios/api.js";
+import { bindingScenario } from "./scenarios/binding.js";
+import { provisioningScenario } from "./scenarios/provisioning.js";
 
 export { REPO };
 export type { BenchRun, BenchOptions, Scenario };
@@ -28,7 +31,7 @@ export { renderTargets, evaluateTargets, TARGETS, type Target, type TargetVerdic
 export { updateBenchmarksMd, renderGenerated } from "./report/markdown.js";
 
 /** Every scenario, in the order a full run takes them. */
-export const scenarios: Scenario[] = [storeScenario];
+export const scenarios: Scenario[] = [storeScenario, apiScenario, bindingScenario, provisioningScenario];
 
 /** Runs `selected` scenarios with `options`; logs progress through `log`. */
 export function runBench(selected: Scenario[], options: BenchOptions, o: { command: string; log: (m: string) => void }): Promise<BenchRun> {

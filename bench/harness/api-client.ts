@@ -93,6 +93,11 @@ export class ApiClient {
    * line with the time (performance.now()) the chunk holding it arrived.
    */
   watch(path: string, onEvent: WatchEventHandler, onEnd?: (err?: Error) => void): WatchStream {
+    return this.watchLines(path, (line, at) => onEvent(JSON.parse(line) as { type: string; object: any }, at), onEnd);
+  }
+
+  /** As watch, but hands over each raw line (no JSON parsing: cheaper when 1,000 streams share a core). */
+  watchLines(path: string, onLine: (line: string, receivedAt: number) => void, onEnd?: (err?: Error) => void): WatchStream {
     let req: ReturnType<typeof https.request> | undefined;
     let closed = false;
     const ready = new Promise<void>((resolve, reject) => {
@@ -114,7 +119,7 @@ export class ApiClient {
             while ((nl = pending.indexOf("\n")) >= 0) {
               const line = pending.slice(0, nl);
               pending = pending.slice(nl + 1);
-              if (line.length > 0) onEvent(JSON.parse(line) as { type: string; object: any }, at);
+              if (line.length > 0) onLine(line, at);
             }
           });
           res.on("end", () => onEnd?.());

@@ -119,7 +119,10 @@ export interface Endpoint {
 
 export interface RunningApiServer extends Endpoint {
   dataDir: string;
+  /** The process serving the API (for RSS). */
   proc: CisternProcess;
+  /** CPU time used so far by every process of this deployment, ms. */
+  cpuMs(): number;
   client(maxSockets?: number): ApiClient;
   stop(): Promise<void>;
 }
@@ -149,6 +152,7 @@ export async function startApiServerProcess(o: { store?: string; tag?: string } 
     ...ep,
     dataDir,
     proc,
+    cpuMs: () => proc.cpuMs(),
     client(maxSockets) {
       const c = new ApiClient({ url: ep.url, token: ep.token, caPem: ep.caPem, maxSockets });
       clients.push(c);
@@ -179,6 +183,7 @@ export async function startCisternUp(o: { fileSystemIds?: string[]; extraArgs?: 
     ...ep,
     dataDir,
     proc,
+    cpuMs: () => proc.cpuMs(),
     efs: { url: endpoints.efs, region: endpoints.region, credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey } },
     client(maxSockets) {
       const c = new ApiClient({ url: ep.url, token: ep.token, caPem: ep.caPem, maxSockets });
@@ -191,4 +196,58 @@ export async function startCisternUp(o: { fileSystemIds?: string[]; extraArgs?: 
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The same components as `cistern up`, each in its own process (`cistern apiserver`, `cistern efs`,
+ * `cistern controllers`), sharing one data dir: the deployment that lets the API server and the
+ * controllers use separate cores.
+ */
+export async function startSplitCluster(o: { fileSystemIds?: string[]; tag?: string; store?: string } = {}): Promise<RunningCistern> {
+  const dataDir = freshDataDir(o.tag ?? "split");
+  const procs: CisternProcess[] = [];
+  try {
+    const apiArgs = ["apiserver", "--data-dir", dataDir, "--port", "0", "--kubeconfig-out", join(dataDir, "kubeconfig")];
+    if (o.store) apiArgs.push("--store", o.store);
+    const api = await spawnCistern({ args: apiArgs, ready: /API server ready at (https:\/\/\S+)/ });
+    procs.push(api.proc);
+    const efs = await spawnCistern({
+      args: ["efs", "--data-dir", dataDir, "--port", "0", ...(o.fileSystemIds ?? []).flatMap((id) => ["--file-system-id", id])],
+      ready: /EFS service ready at (https:\/\/\S+) \(region (\S+);/,
+    });
+    procs.push(efs.proc);
+    const efsUrl = efs.match[1].replace("://0.0.0.0:", "://127.0.0.1:");
+    const credentials = JSON.parse(readFileSync(join(dataDir, "efs", "credentials.json"), "utf8")) as { accessKeyId: string; secretAccessKey: string };
+    const ca = join(dataDir, "pki", "ca.crt");
+    const awsEnv = { AWS_ENDPOINT_URL_EFS: efsUrl, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: efs.match[2], AWS_CA_BUNDLE: ca };
+    const ctl = await spawnCistern({
+      args: ["controllers", "--kubeconfig", join(dataDir, "kubeconfig"), "--data-dir", dataDir, "--efs-data-root", join(dataDir, "efs", "fs")],
+      ready: /controllers running/,
+      env: awsEnv,
+    });
+    procs.push(ctl.proc);
+    const ep = endpointOf(dataDir, api.match[1]);
+    const clients: ApiClient[] = [];
+    return {
+      ...ep,
+      dataDir,
+      proc: api.proc,
+      cpuMs: () => procs.reduce((sum, p) => sum + p.cpuMs(), 0),
+      efs: { url: efsUrl, region: efs.match[2], credentials },
+      client(maxSockets) {
+        const c = new ApiClient({ url: ep.url, token: ep.token, caPem: ep.caPem, maxSockets });
+        clients.push(c);
+        return c;
+      },
+      async stop() {
+        for (const c of clients) c.close();
+        for (const p of procs.reverse()) await p.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    for (const p of procs.reverse()) await p.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
 }
