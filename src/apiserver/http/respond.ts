@@ -40,5 +40,6 @@ export function successStatus(details?: Record<string, unknown>): StatusObject {
 /** RFC 7234 warning headers as kube-apiserver sends them (kubectl prints "Warning: …"). */
 export function warningHeaders(warnings: string[]): Record<string, string> {
   if (warnings.length === 0) return {};
-  return { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(", ") };
+  // Header values are bytes: send the text as UTF-8 (as Go does) with DEL escaped, or Node throws ERR_INVALID_CHAR after the write.
+  return { Warning: Buffer.from(warnings.map((w) => `299 - ${JSON.stringify(w).replace(/\x7f/g, "\\u007f")}`).join(", "), "utf8").toString("latin1") };
 }
