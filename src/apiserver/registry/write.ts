@@ -106,7 +106,7 @@ export async function createObject(ctx: RegistryContext, t: ResourceTraits, ns: 
   if (!meta.name && meta.generateName) {
     let suffix = "";
     for (let i = 0; i < 5; i++) suffix += GENERATE_ALPHABET[randomInt(GENERATE_ALPHABET.length)];
-    meta.name = `${meta.generateName}${suffix}`;
+    meta.name = `${meta.generateName.slice(0, 58)}${suffix}`; // upstream's SimpleNameGenerator: at most 63 characters
   }
   meta.uid = randomUUID();
   meta.creationTimestamp = now.toISOString().replace(/\.\d+Z$/, "Z");
