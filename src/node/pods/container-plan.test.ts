@@ -54,6 +54,11 @@ describe("planPod", () => {
     ]);
   });
 
+  it("counts a restart for a container the runtime lost but the API shows ran", () => {
+    const pod = testPod({}, { containerStatuses: [{ name: "app", ready: true, restartCount: 2, image: "busybox", imageID: "x", containerID: "runc://gone" }] });
+    expect(planPod(pod, [], fixed(), NOW).start).toEqual([{ name: "app", init: false, attempt: 3 }]);
+  });
+
   it("leaves running containers alone and garbage-collects attempts older than the previous one", () => {
     const pod = testPod();
     const old = [rc("app", 0, "exited"), rc("app", 1, "exited"), rc("app", 2, "exited"), rc("app", 3, "running")];

@@ -46,6 +46,16 @@ function finishedMs(c: RuntimeContainer, now: number): number {
   return Number.isNaN(t) ? now : t;
 }
 
+/**
+ * The attempt number for a container the runtime has no record of: 0, or — when the API shows it ran before (its
+ * containers were removed, e.g. by a clean agent stop) — one more than the restarts it reported, as the kubelet
+ * counts restarts across a runtime that lost its state.
+ */
+function firstAttempt(pod: Pod, name: string, init: boolean): number {
+  const s = (init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses)?.find((c) => c.name === name);
+  return s?.containerID ? (s.restartCount ?? 0) + 1 : 0;
+}
+
 export function planPod(pod: Pod, containers: RuntimeContainer[], backoff: Backoff, now: number): PodPlan {
   const spec = pod.spec ?? { containers: [] };
   const policy = spec.restartPolicy ?? "Always";
@@ -68,7 +78,7 @@ export function planPod(pod: Pod, containers: RuntimeContainer[], backoff: Backo
   for (const c of spec.initContainers ?? []) {
     const [latest] = attemptsOf(containers, c.name);
     if (!latest) {
-      plan.start.push({ name: c.name, init: true, attempt: 0 });
+      plan.start.push({ name: c.name, init: true, attempt: firstAttempt(pod, c.name, true) });
       return plan;
     }
     if (latest.state !== "exited") return plan;
@@ -84,7 +94,7 @@ export function planPod(pod: Pod, containers: RuntimeContainer[], backoff: Backo
   let done = 0;
   for (const c of spec.containers) {
     const [latest] = attemptsOf(containers, c.name);
-    if (!latest) plan.start.push({ name: c.name, init: false, attempt: 0 });
+    if (!latest) plan.start.push({ name: c.name, init: false, attempt: firstAttempt(pod, c.name, false) });
     else if (latest.state !== "exited") continue;
     else if (shouldStart(latest, policy, false)) restart(c.name, false, latest);
     else done++;
