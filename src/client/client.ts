@@ -3,6 +3,7 @@
  * synchronous (the caller already knows the REST mapping); `resourceFor(apiVersion, kind)` maps a
  * kind through the caller's resolver, falling back to legacy discovery (`/api/v1`,
  * `/apis/<group>/<version>`), cached per group/version, as client-go's REST mapper does.
+ * With `servers` (several API servers on one store) the client fails over between them (http.ts).
  */
 import type { KubeObject, ResourceTraits } from "../api/types.js";
 import { RequestConstructionError } from "./errors.js";
@@ -51,6 +52,15 @@ export class KubeClient {
       throw new RequestConstructionError(`server ${JSON.stringify(options.server)} is not a URL`);
     }
     if (server.protocol !== "https:" && server.protocol !== "http:") throw new RequestConstructionError("server must be an http(s) URL");
+    for (const other of options.servers ?? []) {
+      let url: URL;
+      try {
+        url = new URL(other);
+      } catch {
+        throw new RequestConstructionError(`server ${JSON.stringify(other)} is not a URL`);
+      }
+      if (url.protocol !== "https:" && url.protocol !== "http:") throw new RequestConstructionError("every server must be an http(s) URL");
+    }
     this.transport =
       options.transport ??
       nodeTransport({
@@ -62,6 +72,7 @@ export class KubeClient {
       });
     this.http = new KubeHttp({
       server: options.server.replace(/\/+$/, ""),
+      servers: options.servers,
       transport: this.transport,
       token: options.token,
       userAgent: options.userAgent ?? defaultUserAgent,

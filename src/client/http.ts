@@ -6,6 +6,12 @@
  * Retries: GETs are repeated on retryable network failures; any verb is repeated on
  * ECONNREFUSED (nothing reached the server) and on 429 with Retry-After (the server asked us to).
  * Other failures surface at once: writes are never replayed blindly.
+ *
+ * Several servers (API servers sharing one store): requests go to the current one; a network
+ * failure below HTTP (refused, reset, unreachable, timed out, a watch gone silent or cut) or a 503
+ * moves the client on to the next one, so the retry above — or the caller's next request, e.g. an
+ * informer's re-watch from its resourceVersion, which every server of one store understands —
+ * lands elsewhere. The rules about what is retried do not change.
  */
 import { StatusError } from "../api/status.js";
 import { NetworkError, decodeStatusError, retryAfterSeconds } from "./errors.js";
@@ -30,6 +36,8 @@ export interface RequestSpec {
 
 export interface HttpSettings {
   server: string;
+  /** Every server to use, `server` among them (default: just `server`). */
+  servers?: string[];
   transport: Transport;
   token?: string;
   userAgent: string;
@@ -60,13 +68,37 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 export class KubeHttp {
-  constructor(private readonly settings: HttpSettings) {}
+  private readonly servers: string[];
+  private current = 0;
 
-  url(path: string, query?: Record<string, QueryValue>): string {
+  constructor(private readonly settings: HttpSettings) {
+    const all = settings.servers?.length ? settings.servers : [settings.server];
+    this.servers = [...new Set(all.map((s) => s.replace(/\/+$/, "")))];
+    this.current = Math.max(0, this.servers.indexOf(settings.server.replace(/\/+$/, "")));
+  }
+
+  /** The server requests go to now. */
+  get server(): string {
+    return this.servers[this.current];
+  }
+
+  url(path: string, query?: Record<string, QueryValue>, server = this.server): string {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v));
     const qs = params.toString();
-    return `${this.settings.server}${path}${qs ? `?${qs}` : ""}`;
+    return `${server}${path}${qs ? `?${qs}` : ""}`;
+  }
+
+  /**
+   * `server` failed with `err`: move on to the next server if the failure says the server (not
+   * the request) is the problem. Only the first report about the current server moves it, so a
+   * burst of failures from one dead server does not skip a healthy one.
+   */
+  private failedOver(server: string, err: unknown): void {
+    if (this.servers.length < 2 || this.servers[this.current] !== server) return;
+    const serverTrouble = (err instanceof NetworkError && err.retryable) || (err instanceof StatusError && err.code === 503);
+    if (!serverTrouble) return;
+    this.current = (this.current + 1) % this.servers.length;
   }
 
   /** Perform a request and decode the JSON answer (undefined for an empty body). */
@@ -84,16 +116,19 @@ export class KubeHttp {
   async text(spec: RequestSpec): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       const deadline = this.deadline(spec);
+      const server = this.server;
       try {
-        const res = await this.send(spec, deadline.signal);
+        const res = await this.send(spec, deadline.signal, server);
         const body = await this.readAll(res);
         if (res.status >= 200 && res.status < 300) return body;
         const err = decodeStatusError(res.status, body, res.headers["retry-after"]);
+        this.failedOver(server, err);
         const wait = this.retryDelay(spec, err, attempt, res.headers["retry-after"]);
         if (wait === undefined) throw err;
         await sleep(wait, spec.signal);
       } catch (err) {
         if (err instanceof StatusError) throw err;
+        if (!spec.signal?.aborted) this.failedOver(server, err);
         const wait = this.retryDelay(spec, err, attempt);
         if (wait === undefined) throw err;
         await sleep(wait, spec.signal);
@@ -115,10 +150,12 @@ export class KubeHttp {
     const ms = spec.timeoutMs ?? this.settings.timeoutMs;
     const timer = setTimeout(() => controller.abort(new NetworkError(`no response headers within ${ms} ms`, "ETIMEDOUT")), ms);
     let res: TransportResponse;
+    const server = this.server;
     try {
-      res = await this.send(spec, controller.signal);
+      res = await this.send(spec, controller.signal, server);
     } catch (err) {
       spec.signal?.removeEventListener("abort", onUserAbort);
+      if (!spec.signal?.aborted) this.failedOver(server, err);
       throw err;
     } finally {
       clearTimeout(timer);
@@ -126,11 +163,14 @@ export class KubeHttp {
     if (res.status < 200 || res.status >= 300) {
       const body = await this.readAll(res).catch(() => "");
       spec.signal?.removeEventListener("abort", onUserAbort);
-      throw decodeStatusError(res.status, body, res.headers["retry-after"]);
+      const err = decodeStatusError(res.status, body, res.headers["retry-after"]);
+      this.failedOver(server, err);
+      throw err;
     }
     return {
       status: res.status,
-      body: res.body,
+      // A stream cut or gone silent (the watch layer aborts it with EWATCHIDLE) also moves us on.
+      body: this.reportStreamFailure(res.body, server),
       abort: (reason) => {
         spec.signal?.removeEventListener("abort", onUserAbort);
         controller.abort(reason);
@@ -138,7 +178,16 @@ export class KubeHttp {
     };
   }
 
-  private send(spec: RequestSpec, signal: AbortSignal): Promise<TransportResponse> {
+  private async *reportStreamFailure(body: AsyncIterable<Uint8Array>, server: string): AsyncGenerator<Uint8Array> {
+    try {
+      yield* body;
+    } catch (err) {
+      this.failedOver(server, err);
+      throw err;
+    }
+  }
+
+  private send(spec: RequestSpec, signal: AbortSignal, server = this.server): Promise<TransportResponse> {
     const headers: Record<string, string> = {
       accept: spec.accept ?? "application/json",
       "user-agent": this.settings.userAgent,
@@ -149,7 +198,7 @@ export class KubeHttp {
       body = typeof spec.body === "string" ? spec.body : JSON.stringify(spec.body);
       headers["content-type"] = spec.contentType ?? "application/json";
     }
-    return this.settings.transport({ method: spec.method, url: this.url(spec.path, spec.query), headers, body, signal });
+    return this.settings.transport({ method: spec.method, url: this.url(spec.path, spec.query, server), headers, body, signal });
   }
 
   private async readAll(res: TransportResponse): Promise<string> {

@@ -5,6 +5,8 @@
  * Model
  *   KubeClient      configuration (kubeconfig or explicit) → one transport (keep-alive HTTPS with a
  *                   custom CA and bearer token, or any fetch function) → per-resource clients.
+ *                   Several servers of one cluster (`servers`, or the kubeconfig extension
+ *                   servers.cistern.io): requests fail over to the next when one stops answering.
  *   ResourceClient  the verbs on one group/version/plural: get, list(+All), create, update,
  *                   updateStatus, patch (merge | strategic | json | apply), delete, watch, and
  *                   subresources. Paths come from resource traits; names are validated so no
@@ -19,7 +21,7 @@
  * until headers arrive, then an idle check).
  */
 export { KubeClient, createClient, defaultUserAgent, type ClientOptions } from "./client.js";
-export { loadKubeconfig, resolveKubeconfig, KubeconfigError, type ClientConfig } from "./kubeconfig.js";
+export { loadKubeconfig, resolveKubeconfig, KubeconfigError, SERVERS_EXTENSION, type ClientConfig } from "./kubeconfig.js";
 export {
   ResourceClient,
   patchContentTypes,

@@ -4,14 +4,25 @@
  * insecure-skip-tls-verify, tls-server-name) and user (token, tokenFile, client-certificate(-data),
  * client-key(-data)). Relative file references resolve against the kubeconfig's directory.
  * Not supported (refused by name): exec and auth-provider credential plugins, basic auth.
+ *
+ * Several API servers: a kubeconfig cluster names one `server` (kubectl uses that one). Cistern
+ * clients also read the cluster extension named SERVERS_EXTENSION,
+ *   extensions: [{ name: servers.cistern.io, extension: { servers: [https://a:6443, https://b:6443] } }]
+ * and fail over between every server listed there (same CA and credentials for all). kubectl keeps
+ * such extensions untouched and ignores them.
  */
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 
+/** The kubeconfig cluster extension listing every API server of the cluster. */
+export const SERVERS_EXTENSION = "servers.cistern.io";
+
 export interface ClientConfig {
   /** Base URL of the API server, e.g. https://127.0.0.1:6443 (a path prefix is kept). */
   server: string;
+  /** Every API server to fail over between (`server` first); same CA and credentials. */
+  servers?: string[];
   /** PEM CA bundle for verifying the server. */
   caData?: string;
   insecureSkipTlsVerify?: boolean;
@@ -93,6 +104,8 @@ export function resolveKubeconfig(doc: unknown, baseDir: string, contextName?: s
   }
 
   const config: ClientConfig = { server: server.replace(/\/+$/, "") };
+  const servers = serversExtension(cluster, clusterName);
+  if (servers) config.servers = [config.server, ...servers.filter((s) => s !== config.server)];
   const caData = str(cluster, "certificate-authority-data");
   const caFile = str(cluster, "certificate-authority");
   if (caData) config.caData = decodeData(caData, "certificate-authority-data");
@@ -117,6 +130,30 @@ export function resolveKubeconfig(doc: unknown, baseDir: string, contextName?: s
   const namespace = str(ctx, "namespace");
   if (namespace) config.namespace = namespace;
   return config;
+}
+
+function checkServerUrl(value: unknown, clusterName: string): string {
+  if (typeof value !== "string") throw new KubeconfigError(`cluster "${clusterName}" extension ${SERVERS_EXTENSION}: servers must be strings`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new KubeconfigError(`cluster "${clusterName}" extension ${SERVERS_EXTENSION}: ${JSON.stringify(value)} is not a URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new KubeconfigError(`cluster "${clusterName}" extension ${SERVERS_EXTENSION}: servers must be http(s)`);
+  return value.replace(/\/+$/, "");
+}
+
+/** The servers listed in the cluster's SERVERS_EXTENSION, if any. */
+function serversExtension(cluster: Record<string, unknown>, clusterName: string): string[] | undefined {
+  const exts = cluster.extensions;
+  if (exts === undefined || exts === null) return undefined;
+  if (!Array.isArray(exts)) throw new KubeconfigError(`cluster "${clusterName}" extensions must be a list`);
+  const ext = (exts as (Record<string, unknown> | null)[]).find((e) => e?.name === SERVERS_EXTENSION);
+  if (!ext) return undefined;
+  const list = (ext.extension as { servers?: unknown } | undefined)?.servers;
+  if (!Array.isArray(list) || list.length === 0) throw new KubeconfigError(`cluster "${clusterName}" extension ${SERVERS_EXTENSION} needs a non-empty servers list`);
+  return list.map((v) => checkServerUrl(v, clusterName));
 }
 
 /** Read and resolve a kubeconfig file (YAML or JSON). */

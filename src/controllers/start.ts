@@ -1,10 +1,15 @@
 /**
  * Wiring: one client, one set of shared informers, and every controller — the PV binder,
  * pvc/pv protection, the scheduler, expansion, namespace and serviceaccount controllers.
+ *
+ * With `leaderElection`, they all run only while this process holds the Lease (one lease for the
+ * whole set, scheduler included): each term starts a fresh set on a fenced client (writes refused
+ * outside the term, cancelled when it ends) and stops it when the term ends; a standby runs
+ * nothing but its election.
  */
 import { createClient, createInformerFactory, loadKubeconfig, type KubeClient } from "../client/index.js";
 import { createLogger, type Logger } from "../lib/log.js";
-import { createEventRecorder, type Controller } from "./runtime/index.js";
+import { createEventRecorder, runElected, type Controller, type LeaderElectionOptions, type LeaderElector } from "./runtime/index.js";
 import { COMPONENT_PV_CONTROLLER, COMPONENT_SCHEDULER } from "./model/constants.js";
 import { expansionController } from "./expansion/controller.js";
 import { namespaceController } from "./namespace/controller.js";
@@ -26,19 +31,36 @@ export interface StartControllersOptions {
   /** Leave the scheduler out (another scheduler assigns pods). */
   withoutScheduler?: boolean;
   signal?: AbortSignal;
+  /**
+   * Run only while holding this coordination.k8s.io/v1 Lease (upstream's 15 s / 10 s / 2 s unless
+   * given); every write is fenced by the term. Without it the controllers run at once, unfenced.
+   */
+  leaderElection?: LeaderElectionOptions;
 }
 
 export interface RunningControllers {
+  /** The unfenced client (leader election itself uses it). */
   client: KubeClient;
+  /** The PV binder (of the current term with leader election; reading it while standing by throws). */
+  readonly binder: PvBinder;
+  readonly scheduler?: Scheduler;
+  /** With leader election: the elector (isLeader(), leader, termsWon). */
+  elector?: LeaderElector;
+  /** Stop every controller and informer (and the election, releasing the Lease); waits for syncs in flight. Idempotent. */
+  stop(): Promise<void>;
+}
+
+interface ControllerSet {
   binder: PvBinder;
   scheduler?: Scheduler;
-  /** Stop every controller and informer; waits for syncs in flight. Idempotent. */
   stop(): Promise<void>;
 }
 
 /**
- * Start every controller and resolve once their caches have synced and workers run. Throws if
- * neither a client nor a kubeconfig is given, or if the API server cannot be listed.
+ * Start every controller. Without leader election: resolves once their caches have synced and
+ * workers run. With it: resolves once campaigning has begun (the controllers start when the Lease
+ * is won). Throws if neither a client nor a kubeconfig is given, or (without leader election) if
+ * the API server cannot be listed.
  */
 export async function startControllers(options: StartControllersOptions): Promise<RunningControllers> {
   const log = options.log ?? createLogger("controllers");
@@ -48,6 +70,48 @@ export async function startControllers(options: StartControllersOptions): Promis
     if (!options.kubeconfig) throw new Error("startControllers: a client or a kubeconfig is required");
     client = createClient({ ...loadKubeconfig(options.kubeconfig), userAgent: "cistern-controllers/0.1", fieldManager: "cistern-controllers" });
   }
+  const base = client;
+  const le = options.leaderElection;
+  if (!le) {
+    let set: ControllerSet;
+    try {
+      set = await startControllerSet(base, options, log, options.signal);
+    } catch (err) {
+      if (ownsClient) base.close();
+      throw err;
+    }
+    return {
+      client: base, binder: set.binder, scheduler: set.scheduler,
+      async stop() {
+        await set.stop();
+        if (ownsClient) base.close();
+      },
+    };
+  }
+  const elected = runElected(base, { ...le, log: log.child("leader-election"), start: (fenced, term) => startControllerSet(fenced, options, log, term.signal) });
+  let stopping: Promise<void> | undefined;
+  return {
+    client: base,
+    elector: elected.elector,
+    get binder(): PvBinder {
+      const set = elected.current();
+      if (!set) throw new Error("the controllers are not running: this process does not lead");
+      return set.binder;
+    },
+    get scheduler(): Scheduler | undefined {
+      return elected.current()?.scheduler;
+    },
+    stop() {
+      stopping ??= elected.stop().then(() => {
+        if (ownsClient) base.close();
+      });
+      return stopping;
+    },
+  };
+}
+
+/** One set of controllers and informers on `client`; resolves once synced and running. */
+async function startControllerSet(client: KubeClient, options: StartControllersOptions, log: Logger, signal: AbortSignal | undefined): Promise<ControllerSet> {
   const workers = options.workers ?? 32;
   const informers = createInformerFactory(client);
   const pvRecorder = createEventRecorder(client, { component: COMPONENT_PV_CONTROLLER });
@@ -63,21 +127,27 @@ export async function startControllers(options: StartControllersOptions): Promis
     serviceAccountController({ client, informers, log: log.child("serviceaccount") }),
   ];
   informers.start();
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await Promise.allSettled([binder.stop(), scheduler?.stop(), ...others.map((c) => c.stop())]);
-    await informers.stop();
-    await Promise.allSettled([pvRecorder.flush(), schedRecorder.flush()]);
-    if (ownsClient) client.close();
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      await Promise.allSettled([binder.stop(), scheduler?.stop(), ...others.map((c) => c.stop())]);
+      await informers.stop();
+      await Promise.allSettled([pvRecorder.flush(), schedRecorder.flush()]);
+    })();
+    return stopped;
   };
+  // A term ending while the caches sync must not leave the start waiting on an API that is away.
+  const onAbort = () => void stop();
+  signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    await Promise.all([binder.start(options.signal), scheduler?.start(options.signal), ...others.map((c) => c.start())]);
+    await Promise.all([binder.start(signal), scheduler?.start(signal), ...others.map((c) => c.start())]);
+    if (signal?.aborted) throw signal.reason;
   } catch (err) {
     await stop();
     throw err;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
   }
   log.info("controllers running", { workers });
-  return { client, binder, scheduler, stop };
+  return { binder, scheduler, stop };
 }
