@@ -21,6 +21,9 @@ import { storeScenario } from "./scenarios/store.js";
 import { apiScenario } from "./scenarios/api.js";
 import { bindingScenario } from "./scenarios/binding.js";
 import { provisioningScenario } from "./scenarios/provisioning.js";
+import { podsScenario } from "./scenarios/pods.js";
+import { datapathScenario } from "./scenarios/datapath.js";
+import { etcdScenario } from "./scenarios/etcd.js";
 
 export { REPO };
 export type { BenchRun, BenchOptions, Scenario };
@@ -31,7 +34,7 @@ export { renderTargets, evaluateTargets, TARGETS, type Target, type TargetVerdic
 export { updateBenchmarksMd, renderGenerated } from "./report/markdown.js";
 
 /** Every scenario, in the order a full run takes them. */
-export const scenarios: Scenario[] = [storeScenario, apiScenario, bindingScenario, provisioningScenario];
+export const scenarios: Scenario[] = [storeScenario, apiScenario, bindingScenario, provisioningScenario, podsScenario, datapathScenario, etcdScenario];
 
 /** Runs `selected` scenarios with `options`; logs progress through `log`. */
 export function runBench(selected: Scenario[], options: BenchOptions, o: { command: string; log: (m: string) => void }): Promise<BenchRun> {

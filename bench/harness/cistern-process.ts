@@ -38,6 +38,8 @@ export interface CisternProcess {
 }
 
 export interface SpawnOptions {
+  /** A Node script to run instead of the `cistern` CLI. */
+  script?: string;
   args: string[];
   /** A line matching this on stdout means ready; its first group is returned. */
   ready: RegExp;
@@ -63,7 +65,7 @@ export function procCpuMs(pid: number): number {
 /** Starts `cistern <args>` and resolves once its ready line appears (rejects if it exits first). */
 export async function spawnCistern(o: SpawnOptions): Promise<{ proc: CisternProcess; match: RegExpExecArray }> {
   const profFlags = process.env.CISTERN_BENCH_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.CISTERN_BENCH_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...profFlags, ...(o.nodeFlags ?? []), CISTERN, ...o.args], {
+  const child = spawn(process.execPath, [...profFlags, ...(o.nodeFlags ?? []), o.script ?? CISTERN, ...o.args], {
     env: { ...process.env, CISTERN_LOG: process.env.CISTERN_BENCH_LOG ?? "warn", ...o.env },
     stdio: ["ignore", "pipe", "pipe"],
   });

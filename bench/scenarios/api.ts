@@ -46,7 +46,7 @@ export const apiScenario: Scenario = {
       ctx.log(`fan-out to 1,000 watchers p99 ${sink.figures.at(-2)!.p99} ms`);
 
       // Hold 100,000 objects: 10,000 PVs so far, then PVs and claims (the kinds a storage cluster keeps).
-      const total = q ? 30_000 : 100_000;
+      const total = q ? 20_000 : 100_000;
       const more = (total - 10_000) / 2;
       await client.expect("POST", paths.namespaces, namespace("held"));
       await createPvs(client, 10_000, 10_000 + more);
