@@ -12,6 +12,7 @@ import { loadClusterIdentity } from "./cluster-identity.js";
 import { writeEndpoints } from "./endpoints.js";
 import { startControlPlane } from "./control-plane.js";
 import { createDashboardHandler } from "../dashboard/index.js";
+import { startNodeAgents, type NodeAgents } from "../node/index.js";
 import { createClient, loadKubeconfig } from "../client/index.js";
 import { explainClaim, explainPod, explainVolume, gatherSnapshot, renderExplanation } from "../controllers/index.js";
 import { ensureClientCert, ensureServerCert } from "../lib/pki.js";
@@ -38,6 +39,7 @@ export interface Cluster {
   dataDir: string;
   apiServer: ApiServer;
   efs: EfsService;
+  nodes: NodeAgents;
   backend: Backend;
   kubeconfigPath: string;
   envPath: string;
@@ -105,6 +107,18 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       stateDir: dataDir,
     });
     stops.unshift(() => controlPlane.stop());
+    const nodes = await startNodeAgents({
+      dataDir,
+      count: o.nodes ?? 1,
+      kubeconfig: kubeconfigPath,
+      csi: {
+        efs: { region: efs.region, endpoint: efsUrl, credentials: efs.credentials, caPem: cert.caPem },
+        mounter: "cistern",
+        efsDataRoot: join(dataDir, "efs", "fs"),
+      },
+      log: createLogger("node"),
+    });
+    stops.unshift(() => nodes.stop());
     const explainClient = createClient({ ...loadKubeconfig(kubeconfigPath), userAgent: "cistern-dashboard/0.1" });
     stops.unshift(async () => explainClient.close());
     const dashboard = createDashboardHandler({
@@ -119,7 +133,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     stops.unshift(async () => dashboard.close());
     writeEndpoints(dataDir, { api: server, efs: efsUrl, region: efs.region, pid: process.pid });
     return {
-      dataDir, apiServer, efs, backend, kubeconfigPath, envPath, adminToken, caPem: cert.caPem,
+      dataDir, apiServer, efs, nodes, backend, kubeconfigPath, envPath, adminToken, caPem: cert.caPem,
       async stop() {
         for (const s of stops) {
           try {

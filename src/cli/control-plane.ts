@@ -9,6 +9,7 @@ import { startControllers } from "../controllers/index.js";
 import { startExternalProvisioner } from "../controllers/provisioner/index.js";
 import { createEfsCsiDriver } from "../csi/index.js";
 import { createLogger } from "../lib/log.js";
+import { startNodeLifecycleController } from "../node/index.js";
 import type { EfsAccess } from "./endpoints.js";
 
 export interface ControlPlaneOptions {
@@ -38,8 +39,10 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       log: createLogger("csi-controller"),
     });
     const provisioner = await startExternalProvisioner({ client, driver, log: createLogger("external-provisioner") });
+    const lifecycle = await startNodeLifecycleController({ client, log: createLogger("node-lifecycle") });
     return {
       async stop() {
+        await lifecycle.stop();
         await provisioner.stop();
         await controllers.stop();
         client.close();

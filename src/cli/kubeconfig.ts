@@ -5,9 +5,12 @@
  */
 import { stringify } from "yaml";
 import { writeFileAtomic } from "../lib/atomic-file.js";
+import { SERVERS_EXTENSION } from "../client/index.js";
 
 export interface KubeconfigInput {
   server: string;
+  /** Every API server of the cluster (`server` among them); written as the servers extension when there are several. */
+  servers?: string[];
   caPem: string;
   token: string;
   namespace?: string;
@@ -21,12 +24,17 @@ export function renderKubeconfig(k: KubeconfigInput): string {
   return stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: cluster, cluster: { server: k.server, "certificate-authority-data": Buffer.from(k.caPem).toString("base64") } }],
+    clusters: [{ name: cluster, cluster: { server: k.server, "certificate-authority-data": Buffer.from(k.caPem).toString("base64"), ...serversExtension(k) } }],
     users: [{ name: user, user: { token: k.token } }],
     contexts: [{ name: cluster, context: { cluster, user, namespace: k.namespace ?? "default" } }],
     "current-context": cluster,
     preferences: {},
   });
+}
+
+function serversExtension(k: KubeconfigInput): Record<string, unknown> {
+  const all = [...new Set([k.server, ...(k.servers ?? [])])];
+  return all.length > 1 ? { extensions: [{ name: SERVERS_EXTENSION, extension: { servers: all } }] } : {};
 }
 
 export function writeKubeconfig(path: string, k: KubeconfigInput): void {

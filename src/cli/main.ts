@@ -10,6 +10,8 @@ import { registerApiserver } from "./commands/apiserver.js";
 import { registerControllers } from "./commands/controllers.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerNode } from "./commands/node.js";
+import { registerImage } from "./commands/image.js";
 
 const program = new Command();
 // Options after a subcommand belong to it (`cistern efs usage --data-dir X`).
@@ -22,6 +24,8 @@ registerApiserver(program);
 registerControllers(program);
 registerExplain(program);
 registerDemo(program);
+registerNode(program);
+registerImage(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`cistern: ${(err as Error).message ?? String(err)}\n`);

@@ -1,6 +1,8 @@
 /**
  * `cistern apiserver`: the Kubernetes API server alone, on a store URL. Several API servers may
- * share one etcd; with SQLite only one process can own the database.
+ * share one etcd (give them the same PKI: the same --data-dir, or a copy of its pki/); with SQLite
+ * only one process can own the database. Several API servers writing the same --kubeconfig-out
+ * each add their URL to it, so the file lists them all (docs/scale-out.md).
  */
 import type { Command } from "commander";
 import { homedir } from "node:os";
@@ -11,7 +13,7 @@ import { loadSigningKey, startApiServer } from "../../apiserver/index.js";
 import { ensureClientCert, ensureServerCert } from "../../lib/pki.js";
 import { parsePort } from "../options.js";
 import { ensureAdminToken } from "../admin-token.js";
-import { writeKubeconfig } from "../kubeconfig.js";
+import { addServerToKubeconfig } from "../kubeconfig-servers.js";
 
 export function registerApiserver(program: Command): void {
   program
@@ -21,7 +23,7 @@ export function registerApiserver(program: Command): void {
     .option("--store <url>", "sqlite:///path/state.db (default: <data-dir>/state.db), etcd://host:2379,host:2379, memory://")
     .option("--host <host>", "listen address", "127.0.0.1")
     .option("--port <port>", "port (0 picks a free one)", "6443")
-    .option("--kubeconfig-out <file>", "write an admin kubeconfig for this server here", "")
+    .option("--kubeconfig-out <file>", "write an admin kubeconfig for this server here (adds this server if the file lists other servers of the same cluster)", "")
     .action(async (o: { dataDir: string; store?: string; host: string; port: string; kubeconfigOut: string }) => {
       const dataDir = resolve(o.dataDir);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -38,7 +40,7 @@ export function registerApiserver(program: Command): void {
         auditLogPath: join(dataDir, "audit.log"),
       });
       const server = api.url.replace("://0.0.0.0:", "://127.0.0.1:");
-      if (o.kubeconfigOut) writeKubeconfig(resolve(o.kubeconfigOut), { server, caPem: cert.caPem, token });
+      if (o.kubeconfigOut) await addServerToKubeconfig(resolve(o.kubeconfigOut), { server, caPem: cert.caPem, token });
       const stop = async () => {
         await api.close();
         await backend.close();

@@ -21,6 +21,8 @@ export function registerDemo(program: Command): void {
       let cluster: Cluster | undefined;
       if (!isRunning(readEndpoints(dataDir))) {
         process.stdout.write(`No Cistern is running on ${dataDir}; starting one for the demo.\n`);
+        // Keep the components' routine logging out of the demo's transcript (warnings still show).
+        process.env.CISTERN_LOG ??= "warn";
         cluster = await startCluster({ dataDir, apiHost: "127.0.0.1", apiPort: 0, efsHost: "127.0.0.1", efsPort: 0, fileSystemIds: ["fs-12345678"], nodes: 1 });
       }
       const ctx = createContext(dataDir, join(dataDir, "kubeconfig"), efsAccess(dataDir));

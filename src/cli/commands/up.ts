@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { startCluster } from "../cluster.js";
-import { collect, parsePort } from "../options.js";
+import { collect, parseCount, parsePort } from "../options.js";
 import { startInBackground } from "../background.js";
 
 export function registerUp(program: Command): void {
@@ -17,8 +17,9 @@ export function registerUp(program: Command): void {
     .option("--efs-host <host>", "address the EFS API listens on", "127.0.0.1")
     .option("--efs-port <port>", "EFS API port (0 picks a free one)", "6444")
     .option("--file-system-id <id>", "pre-create an EFS file system with this ID (repeatable), e.g. fs-12345678", collect, [] as string[])
+    .option("--nodes <n>", "node agents to run on this machine", "1")
     .option("--background", "start detached, wait until ready, then return (log in <data-dir>/cistern.log)")
-    .action(async (opts: { dataDir: string; apiHost: string; apiPort: string; store?: string; efsHost: string; efsPort: string; fileSystemId: string[]; background?: boolean }) => {
+    .action(async (opts: { dataDir: string; apiHost: string; apiPort: string; store?: string; efsHost: string; efsPort: string; fileSystemId: string[]; background?: boolean; nodes: string }) => {
       if (opts.background) {
         await startInBackground(opts.dataDir, process.argv.slice(2).filter((a) => a !== "--background"));
         return;
@@ -31,6 +32,7 @@ export function registerUp(program: Command): void {
         efsHost: opts.efsHost,
         efsPort: parsePort("--efs-port", opts.efsPort),
         fileSystemIds: opts.fileSystemId,
+        nodes: parseCount("--nodes", opts.nodes),
       });
       let stopping = false;
       const stop = async (signal: string) => {

@@ -98,7 +98,8 @@ export const steps: Step[] = [
     title: "Delete the pod; a new pod on the same claim reads the data back",
     check: "data survives pod re-creation",
     async run(ctx) {
-      await kubectl(ctx, ["delete", "pod", "app-pod"]);
+      note("sh runs as PID 1 and ignores SIGTERM, so a plain delete waits out the 30 s grace period (as on any cluster); the demo asks for 2 s");
+      await kubectl(ctx, ["delete", "pod", "app-pod", "--grace-period=2"]);
       await kubectl(ctx, ["get", "pvc,pv"]);
       await kubectl(ctx, ["apply", "-f", example("persistence", "reader-pod.yaml")]);
       const done = await podPhase(ctx, "reader-pod", (p) => p === "Succeeded" || p === "Failed", 120_000, "waiting for reader-pod to finish");
@@ -148,7 +149,7 @@ export const steps: Step[] = [
       const hadDir = !!dir && existsSync(dir);
       command(["ls", "-ln", dir]);
       output(hadDir ? readDirListing(dir) : "(no such directory)");
-      await kubectl(ctx, ["delete", "pod", "dynamic-writer"]);
+      await kubectl(ctx, ["delete", "pod", "dynamic-writer", "--grace-period=2"]);
       await kubectl(ctx, ["delete", "pvc", "dynamic-claim"]);
       const gone = await waitFor(`waiting for ${pvName} to be deleted`, 60_000, async () => ((await get(ctx, PV(), undefined, pvName)) ? undefined : true));
       await kubectl(ctx, ["get", "pv"]);
