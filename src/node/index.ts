@@ -37,4 +37,5 @@ export { APISERVER_CLIENT_CN } from "./server/kubelet-server.js";
 export { KUBELET_VERSION } from "./registration/node-object.js";
 export { LEASE_DURATION_SECONDS } from "./registration/lease-renewer.js";
 export { startNodeLifecycleController, NODE_MONITOR_GRACE_MS, type NodeLifecycleController, type NodeLifecycleOptions } from "./lifecycle/index.js";
-export { createRuntime, type Runtime, type ImageInfo } from "./runtime/index.js";
+export { importNodeImage, listNodeImages, nodeRootDirs } from "./images.js";
+export { createRuntime, type Runtime, type ImageInfo, type ImageProgress } from "./runtime/index.js";
