@@ -26,6 +26,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# Native addons (better-sqlite3) build against Node's installed headers; without this, node-gyp
+# would try to download them (machines here have no route to nodejs.org).
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then
+  export npm_config_nodedir=/usr
+fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "cistern: installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
