@@ -4,10 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# runc + busybox-static run pods; libfuse3/fuse3 build and run the EFS data plane; etcd for the
-# scale-out store; chromium for the dashboard test; iproute2 for multi-host tests; openssl and
-# util-linux (mount) are used by tests and the node agent.
-DEBIAN_PACKAGES=(runc busybox-static libfuse3-dev fuse3 pkg-config openssl util-linux iproute2 etcd-server etcd-client chromium)
+# Usage: install-prerequisites.sh [--with-test-tools]
+# runc + busybox-static run pods; libfuse3/fuse3 build and run the EFS data plane; util-linux (mount)
+# is used by the node agent. The test suite also needs etcd (scale-out store), chromium (dashboard
+# test), iproute2 (multi-host test) and openssl.
+DEBIAN_PACKAGES=(runc busybox-static libfuse3-dev fuse3 pkg-config util-linux)
+if [ "${1:-}" = "--with-test-tools" ]; then
+  DEBIAN_PACKAGES+=(etcd-server etcd-client chromium iproute2 openssl)
+fi
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do

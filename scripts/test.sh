@@ -3,5 +3,5 @@
 # installing what it needs. Tests that need root, mounts or runc run; none is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-prerequisites.sh
+bash scripts/install-prerequisites.sh --with-test-tools
 npm test
