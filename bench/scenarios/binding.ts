@@ -81,7 +81,7 @@ export const bindingScenario: Scenario = {
     const q = ctx.options.quick;
     const limit = ctx.sqliteLimit();
     const commitLimit = { label: "raw SQLite durable commits/s", value: limit.commitsPerSecond, unit: "/s" as const };
-    const sizes = q ? [1000, 5000] : [1000, 10_000, 100_000];
+    const sizes = q ? [500, 2000] : [1000, 10_000, 100_000];
     const times = new Map<number, number>();
     for (const n of sizes) {
       // A fresh cluster per size: every size starts from an empty store and empty caches.
@@ -102,7 +102,7 @@ export const bindingScenario: Scenario = {
 
         if (n === sizes[1]) {
           const rate = 1000;
-          const lat = await bindAtRate(client, { claims: q ? 2000 : 10_000, rate, ns: "steady", cls: "static", timeoutMs: 300_000 });
+          const lat = await bindAtRate(client, { claims: q ? 1000 : 10_000, rate, ns: "steady", cls: "static", timeoutMs: 300_000 });
           sink.add(latencyFigure("binding.latency.1000ps", `claim create → Bound seen at ${rate} claims/s (${lat.length.toLocaleString("en-US")} claims)`, lat));
           ctx.log(`at ${rate} claims/s: bind latency p50 ${summarize(lat).median.toFixed(1)} ms, p99 ${summarize(lat).p99.toFixed(1)} ms`);
         }

@@ -12,6 +12,9 @@ describe("parseStamp", () => {
     expect(b - a).toBe(1n);
     expect(a % 1_000_000_000n).toBe(540264827n);
   });
+  it("reads adjtimex seconds.microseconds", () => {
+    expect(parseStamp("1795543933.000005")).toBe(1795543933000005000n);
+  });
   it("pads fractions shorter than nine digits", () => {
     expect(parseStamp("2026-11-24 18:00:12.5 +0000") % 1_000_000_000n).toBe(500000000n);
   });

@@ -27,12 +27,12 @@ export const etcdScenario: Scenario = {
     const q = ctx.options.quick;
     const etcd = await startEtcdCluster(script, 3);
     try {
-      const puts = await measureEtcdPutRate(etcd.endpoints, q ? 5000 : 20_000);
+      const puts = await measureEtcdPutRate(etcd.endpoints, q ? 3000 : 20_000);
       const putLimit = { label: "etcd put rate (3 members, 1 KiB, 64 in flight, etcd3 client)", value: puts.perSecond, unit: "/s" as const };
       sink.add(latencyFigure("etcd.put", "etcd put (the limit), 64 in flight", puts.latencies, { value: puts.perSecond }));
       ctx.log(`etcd: ${Math.round(puts.perSecond)} puts/s`);
 
-      const pairs = q ? 1000 : 10_000;
+      const pairs = q ? 500 : 10_000;
       const up = await startCisternUp({ tag: "etcd", extraArgs: ["--store", etcd.storeUrl] });
       try {
         const client = up.client(64);
