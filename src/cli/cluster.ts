@@ -10,7 +10,7 @@ import { loadSigningKey, startApiServer, type ApiServer } from "../apiserver/ind
 import { startEfsService, type EfsService } from "../efs/index.js";
 import { loadClusterIdentity } from "./cluster-identity.js";
 import { writeEndpoints } from "./endpoints.js";
-import { startControlPlane } from "./control-plane.js";
+import { dataDirIdentity, startControlPlane } from "./control-plane.js";
 import { createDashboardHandler } from "../dashboard/index.js";
 import { startNodeAgents, type NodeAgents } from "../node/index.js";
 import { createClient, loadKubeconfig } from "../client/index.js";
@@ -105,6 +105,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       efs: { endpoint: efsUrl, region: efs.region, credentials: efs.credentials, ca: cert.caPem },
       efsDataRoot: join(dataDir, "efs", "fs"),
       stateDir: dataDir,
+      // Cheap with one process; a restarted `up` resumes its own Lease at once (stable identity).
+      leaderElection: { identity: dataDirIdentity(dataDir) },
     });
     stops.unshift(() => controlPlane.stop());
     const nodes = await startNodeAgents({

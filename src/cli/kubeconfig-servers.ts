@@ -19,12 +19,12 @@ async function withLock<T>(lockPath: string, fn: () => T): Promise<T> {
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      if (attempt > 400) throw new Error(`kubeconfig lock ${lockPath} is held by another process`, { cause: err });
       try {
         if (Date.now() - statSync(lockPath).mtimeMs > STALE_LOCK_MS) unlinkSync(lockPath);
       } catch {
         // removed meanwhile by its owner
       }
-      if (attempt > 400) throw new Error(`kubeconfig lock ${lockPath} is held by another process`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }

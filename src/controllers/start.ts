@@ -9,7 +9,7 @@
  */
 import { createClient, createInformerFactory, loadKubeconfig, type KubeClient } from "../client/index.js";
 import { createLogger, type Logger } from "../lib/log.js";
-import { createEventRecorder, runElected, type Controller, type LeaderElectionOptions, type LeaderElector } from "./runtime/index.js";
+import { createEventRecorder, runElected, type Controller, type LeaderElectionOptions, type LeaderElector, type Stoppable } from "./runtime/index.js";
 import { COMPONENT_PV_CONTROLLER, COMPONENT_SCHEDULER } from "./model/constants.js";
 import { expansionController } from "./expansion/controller.js";
 import { namespaceController } from "./namespace/controller.js";
@@ -36,6 +36,11 @@ export interface StartControllersOptions {
    * given); every write is fenced by the term. Without it the controllers run at once, unfenced.
    */
   leaderElection?: LeaderElectionOptions;
+  /**
+   * More controllers to run with these (e.g. the node lifecycle controller), started on the same
+   * client once the others run — with leader election in the same term, on the fenced client.
+   */
+  alongside?: ((client: KubeClient) => Promise<Stoppable>)[];
 }
 
 export interface RunningControllers {
@@ -127,9 +132,11 @@ async function startControllerSet(client: KubeClient, options: StartControllersO
     serviceAccountController({ client, informers, log: log.child("serviceaccount") }),
   ];
   informers.start();
+  const extras: Stoppable[] = [];
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
+      await Promise.allSettled(extras.map((e) => e.stop()));
       await Promise.allSettled([binder.stop(), scheduler?.stop(), ...others.map((c) => c.stop())]);
       await informers.stop();
       await Promise.allSettled([pvRecorder.flush(), schedRecorder.flush()]);
@@ -141,6 +148,16 @@ async function startControllerSet(client: KubeClient, options: StartControllersO
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
     await Promise.all([binder.start(signal), scheduler?.start(signal), ...others.map((c) => c.start())]);
+    for (const start of options.alongside ?? []) {
+      if (signal?.aborted) break;
+      const extra = await start(client);
+      // Stopped while it started: it missed the stop, so stop it here.
+      if (stopped) {
+        await extra.stop();
+        break;
+      }
+      extras.push(extra);
+    }
     if (signal?.aborted) throw signal.reason;
   } catch (err) {
     await stop();

@@ -24,6 +24,7 @@
  * Unlike client-go (whose users exit on losing the lease), the elector campaigns again after a
  * term ends, once onStoppedLeading (awaited) has stopped what the term ran.
  */
+import { setMaxListeners } from "node:events";
 import type { Lease, LeaseSpec } from "../../api/index.js";
 import { NetworkError, isConflict } from "../../client/index.js";
 import { createLogger, type Logger } from "../../lib/log.js";
@@ -185,6 +186,8 @@ export class LeaderElector {
 
   private openTerm(): OpenTerm {
     const controller = new AbortController();
+    // Every write in flight listens on the term (fenced client), so many listeners are normal here.
+    setMaxListeners(0, controller.signal);
     const valid = () => !controller.signal.aborted && this.clock.now() - this.renewSentAt < this.renewDeadlineMs;
     let fenceTimer: { cancel(): void } | undefined;
     const term: OpenTerm = {
