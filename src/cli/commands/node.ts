@@ -5,6 +5,7 @@
  * CA from AWS_CA_BUNDLE. SIGINT/SIGTERM stop it cleanly (pods stopped and unmounted, still bound to the node).
  */
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
@@ -17,6 +18,7 @@ interface NodeCommandOptions {
   rootDir?: string;
   dataDir: string;
   address: string;
+  nodeIp?: string;
   port: string;
   efsEndpoint?: string;
   efsRegion?: string;
@@ -57,6 +59,7 @@ export function registerNode(program: Command): void {
     .option("--root-dir <dir>", "where this node keeps its state (default <data-dir>/nodes/<name>)")
     .option("--data-dir <dir>", "Cistern's data directory", join(homedir(), ".cistern"))
     .option("--address <addr>", "address the kubelet API listens on", "127.0.0.1")
+    .option("--node-ip <ip>", "the Node's InternalIP, where the API server reaches the kubelet API (default: --address if it names one address, else 127.0.0.1)")
     .option("--port <port>", "kubelet API port (0 picks a free one)", "10250")
     .option("--efs-endpoint <url>", "EFS API endpoint (default AWS_ENDPOINT_URL_EFS)")
     .option("--efs-region <region>", "EFS region (default AWS_REGION, AWS_DEFAULT_REGION, us-east-1)")
@@ -70,6 +73,7 @@ export function registerNode(program: Command): void {
       const endpoint = opts.efsEndpoint ?? process.env.AWS_ENDPOINT_URL_EFS;
       if (!endpoint) throw new Error("no EFS endpoint: pass --efs-endpoint or set AWS_ENDPOINT_URL_EFS (see the env file `cistern up` writes)");
       const caFile = opts.efsCaFile ?? process.env.AWS_CA_BUNDLE;
+      if (opts.nodeIp !== undefined && !isIP(opts.nodeIp)) throw new Error(`--node-ip: not an IP address: ${opts.nodeIp}`);
       const kubeconfig = loadKubeconfig(resolve(opts.kubeconfig));
       const agent = await startNodeAgent({
         name: opts.name,
@@ -77,6 +81,8 @@ export function registerNode(program: Command): void {
         kubeconfig: resolve(opts.kubeconfig),
         clusterCaPem: opts.clientCaFile ? readFileSync(opts.clientCaFile, "utf8") : kubeconfig.caData,
         address: opts.address,
+        // A node on another host must advertise an address the API server can reach (kubelet's --node-ip).
+        hostIP: opts.nodeIp ?? (isIP(opts.address) && !["0.0.0.0", "::"].includes(opts.address) ? opts.address : undefined),
         port: port(opts.port),
         labels: labels(opts.nodeLabel),
         csi: {
