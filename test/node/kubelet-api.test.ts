@@ -123,6 +123,20 @@ describe("exec", () => {
     expect(r.exitCode).toBe(0);
   });
 
+  it("answers WebSocket pings during a session", async () => {
+    const { default: WebSocket } = await import("ws");
+    const ws = new WebSocket(url("command=sleep&command=1&stdout=true"), ["v5.channel.k8s.io"], { ...fx.kubeletClient, rejectUnauthorized: false });
+    await new Promise((r, j) => {
+      ws.once("open", r);
+      ws.once("error", j);
+    });
+    const pong = new Promise<Buffer>((r) => ws.once("pong", r));
+    ws.ping(Buffer.from("are-you-there"));
+    expect((await pong).toString()).toBe("are-you-there");
+    expect(ws.protocol).toBe("v5.channel.k8s.io");
+    ws.close();
+  });
+
   it("works through the API server's pods/exec with kubectl's headers", async () => {
     const apiUrl = `${fx.api.url.replace("https", "wss")}/api/v1/namespaces/default/pods/talker/exec?command=sh&command=-c&command=echo%20via-api%3B%20exit%203&container=app&stdout=true&stderr=true`;
     const r = await execWs({ url: apiUrl, headers: { Authorization: `Bearer ${fx.token}` } });

@@ -85,6 +85,17 @@ describe("init containers and restart policies", () => {
   }, 60_000);
 });
 
+describe("activeDeadlineSeconds", () => {
+  it("fails a pod that runs past its deadline, as the kubelet does", async () => {
+    await fx.pods.create(podObj("deadline", "node-l", { activeDeadlineSeconds: 2, terminationGracePeriodSeconds: 1, containers: [{ name: "app", image: "busybox", command: ["sleep", "3600"] }] }));
+    const p = await podWhen(fx, "deadline", (x) => x.status?.phase === "Failed", "Failed", 30_000);
+    expect(p.status).toMatchObject({ reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline" });
+    expect(p.status?.containerStatuses?.[0].state?.terminated?.exitCode).toBe(137);
+    expect((await eventsFor(fx, "deadline")).find((e) => e.reason === "DeadlineExceeded")?.type).toBe("Warning");
+    await deletePodAndWait(fx, "deadline");
+  }, 60_000);
+});
+
 describe("graceful deletion", () => {
   async function watchUntilGone(name: string, fromRv: string): Promise<{ before: Pod[]; mountsAtDeletion: string[]; podDirAtDeletion: boolean; uid: string }> {
     const w = await fx.pods.watch("default", { fieldSelector: `metadata.name=${name}`, resourceVersion: fromRv });

@@ -65,6 +65,38 @@ describe("ReadWriteMany across nodes", () => {
   }, 120_000);
 });
 
+describe("read-only", () => {
+  it("a claim referenced readOnly and a readOnly volumeMount refuse writes; the other mount of the claim writes", async () => {
+    fs.mkdirSync(join(fx.fsDir(), "ro"), { mode: 0o777 });
+    await boundClaim(fx, "default", "ro-claim", `${fx.fsId}:/ro`);
+    await fx.pods.create(
+      podObj("ro", "node-2", {
+        restartPolicy: "Never",
+        volumes: [
+          { name: "byclaim", persistentVolumeClaim: { claimName: "ro-claim", readOnly: true } },
+          { name: "rw", persistentVolumeClaim: { claimName: "ro-claim" } },
+        ],
+        containers: [
+          {
+            name: "app",
+            image: "busybox",
+            command: ["sh", "-c", "touch /a/x 2>/dev/null && echo a-writable || echo a-ro; touch /b/x 2>/dev/null && echo b-writable || echo b-ro; echo ok > /c/written && echo c-writable"],
+            volumeMounts: [
+              { name: "byclaim", mountPath: "/a" },
+              { name: "rw", mountPath: "/b", readOnly: true },
+              { name: "rw", mountPath: "/c" },
+            ],
+          },
+        ],
+      }),
+    );
+    await podWhen(fx, "ro", (p) => p.status?.phase === "Succeeded", "Succeeded");
+    expect(await fx.pods.getSubresourceText("default", "ro", "log", { query: { container: "app" } })).toBe("a-ro\nb-ro\nc-writable\n");
+    expect(fs.readdirSync(join(fx.fsDir(), "ro"))).toEqual(["written"]);
+    await deletePodAndWait(fx, "ro");
+  }, 60_000);
+});
+
 describe("single-writer access modes", () => {
   it("ReadWriteOncePod: a second pod waits in ContainerCreating until the first is gone", async () => {
     await boundClaim(fx, "default", "solo", `${fx.fsId}`, ["ReadWriteOncePod"]);
@@ -168,29 +200,41 @@ describe("emptyDir, configMap and secret with runAsUser and fsGroup", () => {
   it("runs as the user, gives the fsGroup, projects files read-only and updates them atomically", async () => {
     await fx.client.resource(R.cm).create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "app-config", namespace: "default" }, data: { "app.conf": "level=1\n", other: "x" } });
     await fx.client.resource(R.secret).create({ apiVersion: "v1", kind: "Secret", metadata: { name: "app-secret", namespace: "default" }, data: { password: Buffer.from("s3cret").toString("base64") } });
-    await fx.pods.create(
-      podObj("ids", "node-1", {
+    const ids = podObj("ids", "node-1", {
         securityContext: { runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000 },
         volumes: [
           { name: "scratch", emptyDir: {} },
           { name: "cfg", configMap: { name: "app-config" } },
           { name: "sec", secret: { secretName: "app-secret", defaultMode: 0o400 } },
+          { name: "mem", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+          {
+            name: "proj",
+            projected: {
+              sources: [
+                { configMap: { name: "app-config", items: [{ key: "app.conf", path: "conf/app.conf" }] } },
+                { downwardAPI: { items: [{ path: "labels", fieldRef: { fieldPath: "metadata.labels" } }, { path: "name", fieldRef: { fieldPath: "metadata.name" } }] } },
+              ],
+            },
+          },
         ],
         containers: [
           {
             name: "app",
             image: "busybox",
-            command: ["sh", "-c", "id; touch /scratch/f && stat -c '%u:%g' /scratch/f; cat /etc/one.conf; cat /sec/password; echo; touch /cfg/nope 2>/dev/null || echo ro; sleep 3600"],
+            command: ["sh", "-c", "id; touch /scratch/f && stat -c '%u:%g' /scratch/f; cat /etc/one.conf; cat /sec/password; echo; stat -f -c 'mem=%T' /mem; cat /proj/conf/app.conf /proj/labels; echo; cat /proj/name; echo; touch /cfg/nope 2>/dev/null || echo ro; sleep 3600"],
             volumeMounts: [
               { name: "scratch", mountPath: "/scratch" },
               { name: "cfg", mountPath: "/cfg" },
               { name: "cfg", mountPath: "/etc/one.conf", subPath: "app.conf" },
               { name: "sec", mountPath: "/sec" },
+              { name: "mem", mountPath: "/mem" },
+              { name: "proj", mountPath: "/proj" },
             ],
           },
         ],
-      }),
-    );
+      });
+    ids.metadata.labels = { app: "ids" };
+    await fx.pods.create(ids);
     await podWhen(fx, "ids", running, "running");
     const log = await eventually(async () => {
       const l = await fx.pods.getSubresourceText("default", "ids", "log", { query: { container: "app" } });
@@ -201,6 +245,8 @@ describe("emptyDir, configMap and secret with runAsUser and fsGroup", () => {
     expect(log).toContain("level=1\n");
     expect(log).toContain("s3cret\n");
     expect(log).toContain("ro\n");
+    expect(log).toContain("mem=tmpfs\n");
+    expect(log).toContain('level=1\napp="ids"\nids\n');
     await fx.client.resource(R.cm).patch("default", "app-config", "merge", { data: { "app.conf": "level=2\n" } });
     // The agent re-projects at housekeeping time (every second in this file).
     const r = await eventually(async () => {

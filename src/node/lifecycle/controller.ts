@@ -5,7 +5,7 @@
  * evicts pods. Run one per cluster (`cistern up` runs it with the controllers).
  */
 import type { Lease, Node, Pod } from "../../api/index.js";
-import { createInformer, isNotFound, type Informer, type KubeClient } from "../../client/index.js";
+import { createInformer, isConflict, isNotFound, type Informer, type KubeClient } from "../../client/index.js";
 import { createLogger, type Logger } from "../../lib/log.js";
 import { metaTime } from "../pods/time.js";
 import { LEASE, NODE, NODE_LEASE_NAMESPACE, POD } from "../registration/resources.js";
@@ -44,9 +44,10 @@ export async function startNodeLifecycleController(o: NodeLifecycleOptions): Pro
       if (!ready || ready.status === "False") continue;
       const next = conds.map((c) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: nowTime } : c));
       try {
-        await podsApi.patch(pod.metadata.namespace, pod.metadata.name ?? "", "merge", { metadata: { uid: pod.metadata.uid }, status: { conditions: next } }, { subresource: "status" });
+        await podsApi.patch(pod.metadata.namespace, pod.metadata.name ?? "", "merge", { metadata: { uid: pod.metadata.uid, resourceVersion: pod.metadata.resourceVersion }, status: { conditions: next } }, { subresource: "status" });
       } catch (e) {
-        if (!isNotFound(e)) log.warn("could not mark pod not ready", { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, err: e });
+        // A conflict means its node (or someone) just wrote it: the next pass decides again.
+        if (!isNotFound(e) && !isConflict(e)) log.warn("could not mark pod not ready", { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, err: e });
       }
     }
   }

@@ -96,6 +96,11 @@ describe("generatePodStatus", () => {
     expect(s.conditions?.[0]).toEqual({ type: "example.com/Gate", status: "True", lastTransitionTime: "2023-12-30T00:00:00Z" });
   });
 
+  it("a pod the node failed (activeDeadlineSeconds) is Failed with the reason", () => {
+    const s = status({ containers: [rc("app", 0, "exited", { exitCode: 137, reason: "Error" })], podIsTerminal: true, failed: { reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline" } });
+    expect(s).toMatchObject({ phase: "Failed", reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline" });
+  });
+
   it("never leaves a terminal phase the API already shows", () => {
     const pod = testPod({ restartPolicy: "Always" }, { phase: "Failed" });
     expect(status({ pod, containers: [rc("app", 0, "running")] }).phase).toBe("Failed");

@@ -18,8 +18,8 @@ export interface PodStatusInput {
   podIsTerminal: boolean;
   hostIP: string;
   now: Date;
-  /** Overrides the phase's reason/message (e.g. DeadlineExceeded). */
-  reason?: { reason: string; message: string };
+  /** The node failed the pod (e.g. DeadlineExceeded): phase Failed with this reason and message. */
+  failed?: { reason: string; message: string };
 }
 
 export function generatePodStatus(i: PodStatusInput): PodStatus {
@@ -28,7 +28,7 @@ export function generatePodStatus(i: PodStatusInput): PodStatus {
   const now = metaTime(i.now) as string;
   const init = containerStatuses({ pod: i.pod, specs: spec.initContainers ?? [], isInit: true, containers: i.containers, waiting: i.waiting, podIsTerminal: i.podIsTerminal });
   const regular = containerStatuses({ pod: i.pod, specs: spec.containers ?? [], isInit: false, containers: i.containers, waiting: i.waiting, podIsTerminal: i.podIsTerminal });
-  let phase = podPhase(spec, [...regular, ...init], i.podIsTerminal);
+  let phase = i.failed ? "Failed" : podPhase(spec, [...regular, ...init], i.podIsTerminal);
   if ((old.phase === "Succeeded" || old.phase === "Failed") && phase !== old.phase) phase = old.phase;
   const status: PodStatus = {
     phase,
@@ -42,9 +42,9 @@ export function generatePodStatus(i: PodStatusInput): PodStatus {
   if (init.length) status.initContainerStatuses = init;
   status.containerStatuses = regular;
   status.qosClass = old.qosClass ?? podQOSClass(spec);
-  if (i.reason) {
-    status.reason = i.reason.reason;
-    status.message = i.reason.message;
+  if (i.failed) {
+    status.reason = i.failed.reason;
+    status.message = i.failed.message;
   } else if (phase === old.phase) {
     if (old.reason) status.reason = old.reason;
     if (old.message) status.message = old.message;

@@ -29,6 +29,14 @@ export interface PodSource {
   lastKnown(uid: string): Pod | undefined;
 }
 
+/** Milliseconds until the pod's activeDeadlineSeconds runs out (from its startTime), if it has one. */
+function deadlineLeft(pod: Pod): number | undefined {
+  const s = pod.spec?.activeDeadlineSeconds;
+  const start = Date.parse(pod.status?.startTime ?? "");
+  if (!s || Number.isNaN(start)) return undefined;
+  return start + s * 1000 - Date.now();
+}
+
 function isTerminalPhase(pod: Pod): boolean {
   return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 }
@@ -155,6 +163,13 @@ export class PodSyncer {
       if (ms !== undefined && ms > 0) requeue = requeue === undefined ? ms : Math.min(requeue, ms);
     };
 
+    const left = deadlineLeft(pod);
+    if (left !== undefined && left <= 0) {
+      await this.failPod(pod, "DeadlineExceeded", "Pod was active on the node longer than the specified deadline");
+      return undefined;
+    }
+    later(left);
+
     let volumes;
     try {
       volumes = await ctx.volumes.setUpPod(pod);
@@ -201,6 +216,26 @@ export class PodSyncer {
     // A container that started and exits again is seen by the relist; an init container's end starts the next.
     await this.writeStatus(pod, false);
     return requeue;
+  }
+
+  /** The node gives up on a live pod (activeDeadlineSeconds): stop everything, phase Failed with the reason. */
+  private async failPod(pod: Pod, reason: string, message: string): Promise<void> {
+    const { ctx } = this;
+    const uid = pod.metadata.uid ?? "";
+    ctx.recorder.event(pod, "Warning", reason, message);
+    await stopPodContainers(ctx, uid, pod, () => gracePeriodOf(pod));
+    await this.stopSandbox(uid);
+    const status = generatePodStatus({
+      pod,
+      containers: ctx.index.forPod(uid).filter((c) => c.kind === "container"),
+      waiting: new Map(),
+      sandboxReady: false,
+      podIsTerminal: true,
+      hostIP: ctx.env.hostIP,
+      now: new Date(),
+      failed: { reason, message },
+    });
+    await ctx.statusWriter.write(pod, status);
   }
 
   private async writeStatus(pod: Pod, terminal: boolean): Promise<void> {

@@ -1,11 +1,12 @@
 /**
- * Writes pod status through the status subresource (a JSON merge patch carrying the pod's uid, so a pod that was
- * replaced by a namesake is never written), and only when it changed: a status equal to what the API shows is not
+ * Writes pod status through the status subresource — a JSON merge patch guarded by the resourceVersion it was
+ * computed from; on a conflict the pod is read again and the write retried only if it is still the same pod (same
+ * uid), so a pod replaced by a namesake is never written — and only when it changed: a status equal to what the API shows is not
  * written, and neither is one equal to our own last write while the API has nothing newer (the informer lagging
  * behind our write). Fields the node owned before and no longer sets are cleared with null.
  */
 import type { Pod, PodStatus } from "../../api/index.js";
-import { compareResourceVersions, isNotFound, type ResourceClient } from "../../client/index.js";
+import { compareResourceVersions, isConflict, isNotFound, type ResourceClient } from "../../client/index.js";
 
 const OWNED: (keyof PodStatus)[] = ["phase", "conditions", "hostIP", "hostIPs", "podIP", "podIPs", "startTime", "initContainerStatuses", "containerStatuses", "qosClass", "reason", "message"];
 
@@ -38,15 +39,26 @@ export class StatusWriter {
     const prev = this.last.get(uid);
     if (prev && prev.json === json && (compareResourceVersions(pod.metadata.resourceVersion, prev.rv) ?? 1) <= 0) return false;
     if (sameStatus(pod.status, status)) return false;
-    const body: Record<string, unknown> = { ...status };
-    for (const k of OWNED) if (status[k] === undefined && pod.status?.[k] !== undefined) body[k] = null;
-    try {
-      const out = await this.pods.patch(pod.metadata.namespace, pod.metadata.name ?? "", "merge", { metadata: { uid }, status: body }, { subresource: "status", timeoutMs: 15_000 });
-      this.last.set(uid, { json, rv: out.metadata.resourceVersion ?? "0" });
-      return true;
-    } catch (e) {
-      if (isNotFound(e)) return false;
-      throw e;
+    let base = pod;
+    for (let attempt = 0; ; attempt++) {
+      const body: Record<string, unknown> = { ...status };
+      for (const k of OWNED) if (status[k] === undefined && base.status?.[k] !== undefined) body[k] = null;
+      try {
+        const out = await this.pods.patch(base.metadata.namespace, base.metadata.name ?? "", "merge", { metadata: { uid, resourceVersion: base.metadata.resourceVersion }, status: body }, { subresource: "status", timeoutMs: 15_000 });
+        this.last.set(uid, { json, rv: out.metadata.resourceVersion ?? "0" });
+        return true;
+      } catch (e) {
+        if (isNotFound(e)) return false;
+        if (!isConflict(e) || attempt >= 3) throw e;
+      }
+      try {
+        base = await this.pods.get(pod.metadata.namespace, pod.metadata.name ?? "");
+      } catch (e) {
+        if (isNotFound(e)) return false;
+        throw e;
+      }
+      if (base.metadata.uid !== uid) return false;
+      if (sameStatus(base.status, status)) return false;
     }
   }
 

@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { PersistentVolume, PersistentVolumeClaim, Pod, Volume } from "../../api/index.js";
+import type { PersistentVolume, PersistentVolumeClaim, Pod } from "../../api/index.js";
 import { DRIVER_NAME, isCsiError, type AccessModeName, type EfsCsiDriver } from "../../csi/index.js";
 import { writeFileAtomic } from "../../lib/atomic-file.js";
 import type { NodeLayout } from "../layout.js";
@@ -85,11 +85,21 @@ async function publishSecrets(deps: CsiVolumeDeps, pv: PersistentVolume): Promis
   return Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
 }
 
-/** Publish the claim's volume for the pod (idempotent: the driver answers a repeat publish of the same volume with success). */
-export async function setUpClaimVolume(deps: CsiVolumeDeps, pod: Pod, vol: Volume, claimName: string, alreadyMounted = false): Promise<CsiVolumeHost> {
+export interface ClaimPublishOptions {
+  /** Every reference to the claim in the pod is readOnly: publish it read-only. */
+  readOnly: boolean;
+  /** This pod already has the volume (a re-check): skip the single-writer check. */
+  alreadyMounted: boolean;
+}
+
+/**
+ * Publish the claim's volume for the pod, once per claim however many pod volumes name it (idempotent: the driver
+ * answers a repeat publish of the same volume with success). `volName` names the volume in messages.
+ */
+export async function setUpClaimVolume(deps: CsiVolumeDeps, pod: Pod, volName: string, claimName: string, o: ClaimPublishOptions): Promise<CsiVolumeHost> {
   const ns = pod.metadata.namespace ?? "default";
   const uid = pod.metadata.uid ?? "";
-  const { claim, pv } = await boundVolume(deps, ns, claimName, vol.name);
+  const { claim, pv } = await boundVolume(deps, ns, claimName, volName);
   const pvName = pv.metadata.name ?? "";
   const csi = pv.spec?.csi;
   if (!csi) throw new MountError("FailedMount", `volume ${pvName} is not a CSI volume; this node only mounts ${DRIVER_NAME} volumes`, pvName);
@@ -98,11 +108,11 @@ export async function setUpClaimVolume(deps: CsiVolumeDeps, pod: Pod, vol: Volum
   }
   const modes = claim.spec?.accessModes ?? [];
   // A volume this pod already has stays its own; the check is for mounting it.
-  if (!alreadyMounted && (modes.includes("ReadWriteOncePod") || modes.includes("ReadWriteOnce"))) {
+  if (!o.alreadyMounted && (modes.includes("ReadWriteOncePod") || modes.includes("ReadWriteOnce"))) {
     const conflict = accessModeConflict(pod, claim, pvName, await deps.podsInNamespace(ns));
     if (conflict) throw conflict;
   }
-  const readOnly = !!vol.persistentVolumeClaim?.readOnly || !!csi.readOnly;
+  const readOnly = o.readOnly || !!csi.readOnly;
   const target = deps.layout.csiTarget(uid, pvName);
   const dir = path.dirname(target);
   fs.mkdirSync(dir, { recursive: true, mode: 0o750 });

@@ -69,6 +69,10 @@ export interface PodVolumeRecord {
   volumes: ReadyVolume[];
 }
 
+function claimOf(pod: Pod, v: Volume): string {
+  return v.persistentVolumeClaim?.claimName ?? `${pod.metadata.name}-${v.name}`;
+}
+
 function pluginOf(v: Volume): VolumePlugin | undefined {
   if (v.persistentVolumeClaim || v.ephemeral) return "kubernetes.io~csi";
   if (v.emptyDir) return "kubernetes.io~empty-dir";
@@ -101,7 +105,8 @@ export class VolumeManager {
     const rec = this.ready.get(uid) ?? { uid, namespace: pod.metadata.namespace ?? "default", podName: pod.metadata.name ?? "", volumes: [] };
     this.ready.set(uid, rec);
     const volumes = pod.spec?.volumes ?? [];
-    const results = await Promise.allSettled(volumes.map((v) => this.setUpVolume(pod, rec, v)));
+    const claims = new Map<string, Promise<CsiVolumeHost>>();
+    const results = await Promise.allSettled(volumes.map((v) => this.setUpVolume(pod, rec, v, claims)));
     const errors: { vol: Volume; err: MountError }[] = [];
     results.forEach((r, i) => {
       if (r.status === "rejected") {
@@ -126,7 +131,7 @@ export class VolumeManager {
     return new VolumeSetUpError("FailedMount", `MountVolume.SetUp failed for volume "${first.volume ?? errors[0].vol.name}" : ${first.message}`, failed, waiting);
   }
 
-  private async setUpVolume(pod: Pod, rec: PodVolumeRecord, v: Volume): Promise<void> {
+  private async setUpVolume(pod: Pod, rec: PodVolumeRecord, v: Volume, claims: Map<string, Promise<CsiVolumeHost>>): Promise<void> {
     const existing = rec.volumes.find((x) => x.name === v.name);
     if (existing && this.now() - existing.checkedAt < (this.deps.recheckMs ?? 30_000)) return;
     const plugin = pluginOf(v);
@@ -135,9 +140,18 @@ export class VolumeManager {
     const { layout } = this.deps;
     let ready: ReadyVolume;
     if (plugin === "kubernetes.io~csi") {
-      const claimName = v.persistentVolumeClaim?.claimName ?? `${pod.metadata.name}-${v.name}`;
-      const csi = await setUpClaimVolume(this.deps, pod, v, claimName, !!existing);
-      ready = { name: v.name, host: csi, plugin, csi, checkedAt: this.now() };
+      const claimName = claimOf(pod, v);
+      // Several pod volumes may name one claim: one publish (read-only only if every reference is), each keeps its own mode.
+      let published = claims.get(claimName);
+      if (!published) {
+        const refs = (pod.spec?.volumes ?? []).filter((x) => (x.persistentVolumeClaim || x.ephemeral) && claimOf(pod, x) === claimName);
+        const readOnly = refs.every((x) => !!x.persistentVolumeClaim?.readOnly);
+        published = setUpClaimVolume(this.deps, pod, v.name, claimName, { readOnly, alreadyMounted: !!existing });
+        claims.set(claimName, published);
+      }
+      const csi = await published;
+      const host = { ...csi, readOnly: csi.readOnly || !!v.persistentVolumeClaim?.readOnly };
+      ready = { name: v.name, host, plugin, csi: host, checkedAt: this.now() };
     } else if (plugin === "kubernetes.io~empty-dir") {
       const dir = layout.volumeDir(uid, plugin, v.name);
       await setUpEmptyDir(dir, v.emptyDir ?? {}, pod.spec?.securityContext?.fsGroup, v.name);
