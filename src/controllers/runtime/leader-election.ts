@@ -160,10 +160,9 @@ export class LeaderElector {
   }
 
   private async loop(): Promise<void> {
-    let led = false;
+    let stoppedWhileLeading = false;
     while (!this.stopped) {
       if (!(await this.acquire())) break;
-      led = true;
       this.transitionsSeen++;
       const term = this.openTerm();
       this.log.info("became leader", { identity: this.identity });
@@ -173,6 +172,7 @@ export class LeaderElector {
         this.log.error("onStartedLeading threw", { error: err });
       }
       const why = await this.renewUntilLost(term);
+      stoppedWhileLeading = why === "stopped";
       term.end(why);
       this.log.info("stopped leading", { identity: this.identity, reason: why });
       try {
@@ -181,7 +181,8 @@ export class LeaderElector {
         this.log.error("onStoppedLeading threw", { error: err });
       }
     }
-    if (led && (this.o.releaseOnStop ?? true)) await this.release();
+    // Only a term ended by stop() is ours to give up; a lost one belongs to someone else by now.
+    if (stoppedWhileLeading && (this.o.releaseOnStop ?? true)) await this.release();
   }
 
   private openTerm(): OpenTerm {
