@@ -201,38 +201,38 @@ describe("emptyDir, configMap and secret with runAsUser and fsGroup", () => {
     await fx.client.resource(R.cm).create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "app-config", namespace: "default" }, data: { "app.conf": "level=1\n", other: "x" } });
     await fx.client.resource(R.secret).create({ apiVersion: "v1", kind: "Secret", metadata: { name: "app-secret", namespace: "default" }, data: { password: Buffer.from("s3cret").toString("base64") } });
     const ids = podObj("ids", "node-1", {
-        securityContext: { runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000 },
-        volumes: [
-          { name: "scratch", emptyDir: {} },
-          { name: "cfg", configMap: { name: "app-config" } },
-          { name: "sec", secret: { secretName: "app-secret", defaultMode: 0o400 } },
-          { name: "mem", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
-          {
-            name: "proj",
-            projected: {
-              sources: [
-                { configMap: { name: "app-config", items: [{ key: "app.conf", path: "conf/app.conf" }] } },
-                { downwardAPI: { items: [{ path: "labels", fieldRef: { fieldPath: "metadata.labels" } }, { path: "name", fieldRef: { fieldPath: "metadata.name" } }] } },
-              ],
-            },
-          },
-        ],
-        containers: [
-          {
-            name: "app",
-            image: "busybox",
-            command: ["sh", "-c", "id; touch /scratch/f && stat -c '%u:%g' /scratch/f; cat /etc/one.conf; cat /sec/password; echo; stat -f -c 'mem=%T' /mem; cat /proj/conf/app.conf /proj/labels; echo; cat /proj/name; echo; touch /cfg/nope 2>/dev/null || echo ro; sleep 3600"],
-            volumeMounts: [
-              { name: "scratch", mountPath: "/scratch" },
-              { name: "cfg", mountPath: "/cfg" },
-              { name: "cfg", mountPath: "/etc/one.conf", subPath: "app.conf" },
-              { name: "sec", mountPath: "/sec" },
-              { name: "mem", mountPath: "/mem" },
-              { name: "proj", mountPath: "/proj" },
+      securityContext: { runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000 },
+      volumes: [
+        { name: "scratch", emptyDir: {} },
+        { name: "cfg", configMap: { name: "app-config" } },
+        { name: "sec", secret: { secretName: "app-secret", defaultMode: 0o400 } },
+        { name: "mem", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+        {
+          name: "proj",
+          projected: {
+            sources: [
+              { configMap: { name: "app-config", items: [{ key: "app.conf", path: "conf/app.conf" }] } },
+              { downwardAPI: { items: [{ path: "labels", fieldRef: { fieldPath: "metadata.labels" } }, { path: "name", fieldRef: { fieldPath: "metadata.name" } }] } },
             ],
           },
-        ],
-      });
+        },
+      ],
+      containers: [
+        {
+          name: "app",
+          image: "busybox",
+          command: ["sh", "-c", "id; touch /scratch/f && stat -c '%u:%g' /scratch/f; cat /etc/one.conf; cat /sec/password; echo; stat -f -c 'mem=%T' /mem; cat /proj/conf/app.conf /proj/labels; echo; cat /proj/name; echo; touch /cfg/nope 2>/dev/null || echo ro; sleep 3600"],
+          volumeMounts: [
+            { name: "scratch", mountPath: "/scratch" },
+            { name: "cfg", mountPath: "/cfg" },
+            { name: "cfg", mountPath: "/etc/one.conf", subPath: "app.conf" },
+            { name: "sec", mountPath: "/sec" },
+            { name: "mem", mountPath: "/mem" },
+            { name: "proj", mountPath: "/proj" },
+          ],
+        },
+      ],
+    });
     ids.metadata.labels = { app: "ids" };
     await fx.pods.create(ids);
     await podWhen(fx, "ids", running, "running");
