@@ -8,14 +8,14 @@ import type { KubeObject, ResourceTraits } from "../../api/types.js";
 import { badRequest, methodNotAllowed, StatusError } from "../../api/status.js";
 import type { UserInfo } from "../registry/admission.js";
 import type { RegistryContext, WriteOptions } from "../registry/context.js";
-import { getObject, listObjects } from "../registry/read.js";
+import { getObject, listObjects, listObjectsRaw, type ListOutput } from "../registry/read.js";
 import { createObject, updateObject, asObject } from "../registry/write.js";
 import { deleteObject, parseDeleteOptions } from "../registry/delete.js";
 import { buildFilter, type ObjectFilter } from "../registry/selectors.js";
 import type { RequestInfo } from "../http/request-info.js";
 import { decodeBody, negotiate, patchTypeOf } from "../http/negotiate.js";
 import { readBody } from "../http/body.js";
-import { sendJson, successStatus, warningHeaders } from "../http/respond.js";
+import { sendJson, sendJsonBytes, successStatus, warningHeaders } from "../http/respond.js";
 import { parseIncludeObject, toTable } from "../http/table.js";
 import { serveWatch } from "../watch/serve-watch.js";
 import type { WatchHub } from "../watch/watch-hub.js";
@@ -66,6 +66,24 @@ function resolveResource(ctx: ResourceHandlerContext, info: RequestInfo): Resour
   return t;
 }
 
+function listEnvelope(t: ResourceTraits, out: ListOutput<unknown>): { kind: string; apiVersion: string; metadata: Record<string, unknown> } {
+  const metadata: Record<string, unknown> = { resourceVersion: out.resourceVersion };
+  if (out.continueToken) metadata.continue = out.continueToken;
+  if (out.remainingItemCount !== undefined) metadata.remainingItemCount = out.remainingItemCount;
+  return { kind: t.listKind, apiVersion: t.group ? `${t.group}/${t.version}` : t.version, metadata };
+}
+
+/** A JSON list from items already serialised: the same bytes sendJson would produce from the objects. */
+function sendRawList(req: IncomingMessage, res: ServerResponse, t: ResourceTraits, out: ListOutput<Buffer>): void {
+  const head = JSON.stringify({ ...listEnvelope(t, out), items: [] });
+  const parts: Buffer[] = [Buffer.from(head.slice(0, -2))];
+  out.items.forEach((item, i) => (i === 0 ? parts.push(item) : parts.push(COMMA, item)));
+  parts.push(Buffer.from("]}"));
+  sendJsonBytes(req, res, 200, Buffer.concat(parts));
+}
+
+const COMMA = Buffer.from(",");
+
 export async function handleResource(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams, user: UserInfo, ctx: ResourceHandlerContext): Promise<void> {
   const t = resolveResource(ctx, info);
   if (info.subresource && info.subresource !== "status") {
@@ -93,13 +111,15 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       return respondObject(200, await getObject(reg, t, ns, info.name));
     case "list": {
       const filter = buildFilter(t, query.get("labelSelector"), query.get("fieldSelector"));
-      const out = await listObjects(reg, t, ns, {
+      const params = {
         filter,
         limit: parseLimit(query.get("limit")),
         continueToken: query.get("continue") || undefined,
         resourceVersion: query.get("resourceVersion") ?? undefined,
         resourceVersionMatch: query.get("resourceVersionMatch") ?? undefined,
-      });
+      };
+      if (!accept.table && !filter) return sendRawList(req, res, t, await listObjectsRaw(reg, t, ns, params));
+      const out = await listObjects(reg, t, ns, params);
       if (accept.table) {
         return sendJson(req, res, 200, toTable(t, out.items, {
           includeObject: parseIncludeObject(query.get("includeObject")),
@@ -108,10 +128,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
           remainingItemCount: out.remainingItemCount,
         }));
       }
-      const metadata: Record<string, unknown> = { resourceVersion: out.resourceVersion };
-      if (out.continueToken) metadata.continue = out.continueToken;
-      if (out.remainingItemCount !== undefined) metadata.remainingItemCount = out.remainingItemCount;
-      return sendJson(req, res, 200, { kind: t.listKind, apiVersion: t.group ? `${t.group}/${t.version}` : t.version, metadata, items: out.items });
+      return sendJson(req, res, 200, { ...listEnvelope(t, out), items: out.items });
     }
     case "watch": {
       let filter = buildFilter(t, query.get("labelSelector"), query.get("fieldSelector"));

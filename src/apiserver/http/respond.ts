@@ -9,7 +9,12 @@ import { StatusError, type StatusObject } from "../../api/status.js";
 const GZIP_MIN = 128 * 1024;
 
 export function sendJson(req: IncomingMessage, res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}, contentType = "application/json"): void {
-  let data: Buffer = Buffer.from(JSON.stringify(body));
+  sendJsonBytes(req, res, code, Buffer.from(JSON.stringify(body)), headers, contentType);
+}
+
+/** sendJson for a body that is already serialised. */
+export function sendJsonBytes(req: IncomingMessage, res: ServerResponse, code: number, json: Buffer, headers: Record<string, string> = {}, contentType = "application/json"): void {
+  let data = json;
   const h: Record<string, string | number> = { "Content-Type": contentType, "Cache-Control": "no-cache, private", ...headers };
   if (data.length >= GZIP_MIN && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) {
     data = gzipSync(data, { level: 1 });

@@ -6,9 +6,9 @@
  */
 import type { KubeObject, ResourceTraits } from "../../api/types.js";
 import { badRequest, gone, notFound, StatusError } from "../../api/status.js";
-import { isStoreError } from "../../store/types.js";
+import { isStoreError, type KeyValue } from "../../store/types.js";
 import type { RegistryContext } from "./context.js";
-import { decodeObject } from "./codec.js";
+import { decodeObject, encodeStoredJson } from "./codec.js";
 import { listPrefix, objectKey } from "./keys.js";
 import type { ObjectFilter } from "./selectors.js";
 
@@ -31,8 +31,8 @@ export interface ListParams {
   resourceVersionMatch?: string;
 }
 
-export interface ListOutput {
-  items: KubeObject[];
+export interface ListOutput<T = KubeObject> {
+  items: T[];
   resourceVersion: string;
   continueToken?: string;
   remainingItemCount?: number;
@@ -63,7 +63,24 @@ function parseRv(s: string): number {
   return Number(s);
 }
 
-export async function listObjects(ctx: RegistryContext, t: ResourceTraits, ns: string | undefined, p: ListParams): Promise<ListOutput> {
+export function listObjects(ctx: RegistryContext, t: ResourceTraits, ns: string | undefined, p: ListParams): Promise<ListOutput> {
+  const filter = p.filter;
+  return listItems(ctx, t, ns, p, (kv) => {
+    const obj = decodeObject(kv);
+    return !filter || filter(obj) ? obj : undefined;
+  });
+}
+
+/**
+ * LIST without a filter, each item as the JSON bytes the object would serialise to (see
+ * encodeStoredJson): what a plain JSON LIST response needs, without parsing every object.
+ */
+export function listObjectsRaw(ctx: RegistryContext, t: ResourceTraits, ns: string | undefined, p: Omit<ListParams, "filter">): Promise<ListOutput<Buffer>> {
+  return listItems(ctx, t, ns, p, encodeStoredJson);
+}
+
+/** The paging loop of LIST; `take` turns a stored value into an item, or undefined when the filter drops it. */
+async function listItems<T>(ctx: RegistryContext, t: ResourceTraits, ns: string | undefined, p: ListParams, take: (kv: KeyValue) => T | undefined): Promise<ListOutput<T>> {
   const prefix = listPrefix(t, ns);
   let revision: number | undefined;
   let startAfter: string | undefined;
@@ -83,7 +100,7 @@ export async function listObjects(ctx: RegistryContext, t: ResourceTraits, ns: s
     throw badRequest("resourceVersionMatch is forbidden unless resourceVersion is provided");
   }
 
-  const items: KubeObject[] = [];
+  const items: T[] = [];
   const limit = p.limit > 0 ? p.limit : 0;
   // With a filter, keep reading pages until the limit is met or the keys run out (as upstream).
   const pageSize = limit > 0 ? (p.filter ? Math.max(limit, 500) : limit) : 0;
@@ -97,10 +114,10 @@ export async function listObjects(ctx: RegistryContext, t: ResourceTraits, ns: s
       let leftInPage = 0;
       for (let i = 0; i < page.items.length; i++) {
         const kv = page.items[i];
-        const obj = decodeObject(kv);
+        const item = take(kv);
         lastKey = kv.key;
-        if (p.filter && !p.filter(obj)) continue;
-        items.push(obj);
+        if (item === undefined) continue;
+        items.push(item);
         if (limit > 0 && items.length >= limit) {
           leftInPage = page.items.length - 1 - i;
           break;
@@ -122,7 +139,7 @@ export async function listObjects(ctx: RegistryContext, t: ResourceTraits, ns: s
     if (isStoreError(e, "FutureRevision")) throw new StatusError(504, "Timeout", `Too large resource version: ${p.resourceVersion}`, { retryAfterSeconds: 1 });
     throw e;
   }
-  const out: ListOutput = { items, resourceVersion: String(revision ?? (await ctx.backend.currentRevision())) };
+  const out: ListOutput<T> = { items, resourceVersion: String(revision ?? (await ctx.backend.currentRevision())) };
   if (more && lastKey !== undefined) {
     out.continueToken = encodeContinue({ rv: revision!, start: lastKey });
     if (!p.filter) out.remainingItemCount = remaining;
