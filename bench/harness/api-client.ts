@@ -80,6 +80,24 @@ export class ApiClient {
     });
   }
 
+  /** The response body as bytes, unparsed (for timing a response to its last byte). Rejects on a non-2xx. */
+  requestBytes(method: string, path: string): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const req = https.request({ host: this.base.hostname, port: this.base.port, path, method, agent: this.agent, headers: { authorization: `Bearer ${this.o.token}`, accept: "application/json" } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const body = Buffer.concat(chunks);
+          if ((res.statusCode ?? 0) >= 300) reject(new Error(`${method} ${path} → ${res.statusCode}: ${body.toString("utf8", 0, 300)}`));
+          else resolve(body);
+        });
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  }
+
   /** Like request, but rejects unless the status is one of `ok` (default any 2xx). */
   async expect(method: string, path: string, body?: unknown, ok?: number[]): Promise<any> {
     const r = await this.request(method, path, body);

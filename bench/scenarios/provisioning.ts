@@ -1,33 +1,22 @@
 /**
  * Dynamic provisioning on `cistern up`:
  *   - CreateAccessPoint through the real AWS SDK (`@aws-sdk/client-efs`, SigV4, HTTPS) against the
- *     EFS service, 32 in flight, beside the raw SQLite durable-commit rate (each answer waits for
- *     its metadata commit); then DeleteAccessPoint of the same;
+ *     EFS service, from 2 client threads with 16 calls in flight each, beside the raw SQLite
+ *     durable-commit rate (each answer waits for its metadata commit); then DeleteAccessPoint;
  *   - PVC created → Bound seen on a watch, claims arriving at 100/s on the guide's efs-ap class
  *     (binder → external provisioner → CSI CreateVolume → EFS CreateAccessPoint → PV → bind).
  */
-import https from "node:https";
-import { CreateAccessPointCommand, CreateFileSystemCommand, DeleteAccessPointCommand, EFSClient } from "@aws-sdk/client-efs";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { closedLoop, openLoop } from "../core/load.js";
+import { CreateFileSystemCommand } from "@aws-sdk/client-efs";
+import { openLoop } from "../core/load.js";
 import { latencyFigure, type FigureSink } from "../core/result.js";
 import type { Scenario, ScenarioContext } from "../core/scenario.js";
 import { summarize } from "../core/stats.js";
-import { startCisternUp, type RunningCistern } from "../harness/cistern-process.js";
+import { startCisternUp } from "../harness/cistern-process.js";
+import { sdkClient, sdkLoad } from "../harness/efs-sdk-load.js";
 import { ConditionWatch, isBound } from "../harness/condition-watch.js";
 import { claim, efsApClass, namespace, paths } from "../harness/objects.js";
 
 const FS_ID = "fs-12345678";
-
-export function efsClient(c: RunningCistern): EFSClient {
-  return new EFSClient({
-    endpoint: c.efs.url,
-    region: c.efs.region,
-    credentials: c.efs.credentials,
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 64, ca: c.caPem }) }),
-  });
-}
 
 export const provisioningScenario: Scenario = {
   name: "provisioning",
@@ -37,19 +26,16 @@ export const provisioningScenario: Scenario = {
     const limit = ctx.sqliteLimit();
     const commitLimit = { label: "raw SQLite durable commits/s (EFS metadata is SQLite, WAL, FULL)", value: limit.commitsPerSecond, unit: "/s" as const };
     const up = await startCisternUp({ tag: "prov", fileSystemIds: [FS_ID] });
-    const efs = efsClient(up);
+    const endpoint = { ...up.efs, caPem: up.caPem };
+    const efs = sdkClient(endpoint);
     try {
       const fs = await efs.send(new CreateFileSystemCommand({ CreationToken: "bench-aps" }));
       const fsId = fs.FileSystemId!;
       const n = q ? 1000 : 5000;
-      const ids = new Array<string>(n);
-      const create = await closedLoop(n, 32, async (i) => {
-        const r = await efs.send(new CreateAccessPointCommand({ FileSystemId: fsId, ClientToken: `bench-${i}`, PosixUser: { Uid: 1000 + i, Gid: 1000 + i }, RootDirectory: { Path: `/ap/${i}`, CreationInfo: { OwnerUid: 1000 + i, OwnerGid: 1000 + i, Permissions: "700" } } }));
-        ids[i] = r.AccessPointId!;
-      });
-      sink.add(latencyFigure("efs.createAccessPoint", `CreateAccessPoint via the AWS SDK, 32 in flight (${n.toLocaleString("en-US")})`, create.latencies, { value: create.perSecond, limit: commitLimit }));
-      const del = await closedLoop(n, 32, (i) => efs.send(new DeleteAccessPointCommand({ AccessPointId: ids[i] })));
-      sink.add(latencyFigure("efs.deleteAccessPoint", "DeleteAccessPoint via the AWS SDK, 32 in flight", del.latencies, { value: del.perSecond, limit: commitLimit }));
+      const create = await sdkLoad(endpoint, "create", fsId, Array.from({ length: n }, (_, i) => i), 2, 16);
+      sink.add(latencyFigure("efs.createAccessPoint", `CreateAccessPoint via the AWS SDK, 2 clients × 16 in flight (${n.toLocaleString("en-US")})`, create.latencies, { value: create.perSecond, limit: commitLimit }));
+      const del = await sdkLoad(endpoint, "delete", fsId, create.ids, 2, 16);
+      sink.add(latencyFigure("efs.deleteAccessPoint", "DeleteAccessPoint via the AWS SDK, 2 clients × 16 in flight", del.latencies, { value: del.perSecond, limit: commitLimit }));
       ctx.log(`access points: ${Math.round(create.perSecond)} created/s, ${Math.round(del.perSecond)} deleted/s`);
 
       const client = up.client(64);
