@@ -52,7 +52,7 @@ function namespaceFilter(t: ResourceTraits, ns: string, base?: ObjectFilter): Ob
 function parseLimit(v: string | null): number {
   if (v === null || v === "") return 0;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw badRequest(`invalid limit: ${v}`);
+  if (!Number.isSafeInteger(n) || n < 0) throw badRequest(`invalid limit: ${v}`);
   return n;
 }
 
