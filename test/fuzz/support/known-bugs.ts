@@ -44,6 +44,13 @@ export const KNOWN_BUGS: KnownBug[] = [
     // keys and prefixes by throwing a TypeError: 500. It should be refused with 400/422 before the store.
     matches: (r) => r.status === 500 && /store (key|prefix) must/.test(r.text),
   },
+  {
+    id: "bad-gzip-body",
+    owner: "src/apiserver/http/body.ts (readBody)",
+    // Content-Encoding: gzip with a body that is not gzip: the zlib error escapes readBody and becomes
+    // 500 ("incorrect header check"); a malformed body is the client's fault (400).
+    matches: (r) => r.status === 500 && /incorrect header check|invalid (block type|distance|stored block)|unexpected end of file|zlib/i.test(r.text),
+  },
 ];
 
 export function knownBug(r: RawReply | { status: number; text: string }, input: string): KnownBug | undefined {
