@@ -112,6 +112,14 @@ describe("exec", () => {
     expect(r.exitCode).toBe(7);
   });
 
+  it("a command that does not exist fails as an internal error naming the executable (kubectl exits 1)", async () => {
+    const r = await execWs({ url: url("command=no-such-binary&stdout=true&stderr=true"), ...fx.kubeletClient });
+    expect(r.status).toMatchObject({ status: "Failure", reason: "InternalError" });
+    expect(r.status?.message).toBe('error executing command in container: OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-binary": executable file not found in $PATH: unknown');
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(1);
+  });
+
   it("feeds stdin until the v5 close signal", async () => {
     const r = await execWs({ url: url("command=cat&stdin=true&stdout=true&stderr=true"), stdin: "from stdin\n", ...fx.kubeletClient });
     expect(r).toMatchObject({ stdout: "from stdin\n", exitCode: 0 });

@@ -45,7 +45,9 @@ export class PodSyncer {
   private readonly background = new Map<string, Promise<void>>();
   /** Pods whose deletion this node has completed (the informer may still show them for a moment). */
   private readonly deleted = new Set<string>();
+  /** Retry delays after a failed mount (grows to 32 s), and while waiting on someone else — a claim to bind, another pod to let go (up to 8 s). */
   private readonly mountBackoff = new Backoff({ initialMs: 500, maxMs: 32_000 });
+  private readonly waitBackoff = new Backoff({ initialMs: 1_000, maxMs: 8_000 });
 
   constructor(
     private readonly ctx: PodContext,
@@ -84,6 +86,7 @@ export class PodSyncer {
     this.ctx.statusWriter.forget(uid);
     for (const b of [this.ctx.backoff, this.ctx.imageBackoff, this.ctx.startBackoff]) b.forgetPrefix(`${uid}/`);
     this.mountBackoff.forgetPrefix(uid);
+    this.waitBackoff.forgetPrefix(uid);
     return undefined;
   }
 
@@ -174,15 +177,13 @@ export class PodSyncer {
     try {
       volumes = await ctx.volumes.setUpPod(pod);
       this.mountBackoff.forgetPrefix(uid);
+      this.waitBackoff.forgetPrefix(uid);
     } catch (e) {
       if (!(e instanceof VolumeSetUpError)) throw e;
       ctx.recorder.event(pod, "Warning", e.reason, e.message);
-      const now = Date.now();
-      if (e.waiting) later(1_000);
-      else {
-        this.mountBackoff.next(uid, now);
-        later(this.mountBackoff.get(uid));
-      }
+      const b = e.waiting ? this.waitBackoff : this.mountBackoff;
+      b.next(uid, Date.now());
+      later(b.get(uid));
       await this.writeStatus(pod, false);
       return requeue;
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { exitStatus, frame, parseIncoming } from "./exec-channel.js";
+import { parseExecQuery, runcExecFailure } from "./exec.js";
 
 describe("remotecommand framing", () => {
   it("frames output with its channel byte", () => {
@@ -24,5 +25,21 @@ describe("remotecommand framing", () => {
       reason: "NonZeroExitCode",
       details: { causes: [{ reason: "ExitCode", message: "3" }] },
     });
+  });
+});
+
+describe("exec requests", () => {
+  it("reads runc's exec failure line and nothing else", () => {
+    expect(runcExecFailure('time="2026-01-01T00:00:00Z" level=error msg="exec failed: unable to start container process: exec: \\"x\\": executable file not found in $PATH"\n')).toBe(
+      'exec failed: unable to start container process: exec: "x": executable file not found in $PATH',
+    );
+    expect(runcExecFailure("exec failed: something the command printed")).toBeUndefined();
+    expect(runcExecFailure('time="t" level=error msg="another error"')).toBeUndefined();
+  });
+
+  it("parses kubectl's query and refuses requests without a command or a stream", () => {
+    expect(parseExecQuery(new URLSearchParams("command=ls&command=-l&stdout=true&tty=true&stderr=true"))).toEqual({ argv: ["ls", "-l"], stdin: false, stdout: true, stderr: false, tty: true });
+    expect(() => parseExecQuery(new URLSearchParams("stdout=true"))).toThrow("you must specify at least 1 command");
+    expect(() => parseExecQuery(new URLSearchParams("command=ls"))).toThrow("you must specify at least 1 of stdin, stdout, stderr");
   });
 });

@@ -25,6 +25,17 @@ export interface ExecRequest {
   tty: boolean;
 }
 
+/** The message of runc's `level=error msg="exec failed: …"` log line, if `text` is one. */
+export function runcExecFailure(text: string): string | undefined {
+  const m = /^time="[^"]*" level=error msg="(exec failed: (?:[^"\\]|\\.)*)"\s*$/.exec(text.trim());
+  if (!m) return undefined;
+  try {
+    return JSON.parse(`"${m[1]}"`) as string;
+  } catch {
+    return m[1];
+  }
+}
+
 export function parseExecQuery(q: URLSearchParams): ExecRequest {
   const argv = q.getAll("command");
   if (argv.length === 0 || argv[0] === "") throw badRequest("you must specify at least 1 command");
@@ -129,9 +140,17 @@ export class ExecServer {
       return;
     }
     const outputs: Promise<void>[] = [];
+    // runc's own "exec failed" line (the command never started) is not the command's output: it becomes the error.
+    let startFailure: string | undefined;
     const forward = (stream: NodeJS.ReadableStream, ch: number | undefined) =>
       new Promise<void>((resolve) => {
-        stream.on("data", (d: Buffer) => (ch === undefined ? undefined : send(ch, d)));
+        stream.on("data", (d: Buffer) => {
+          if (ch === STDERR) {
+            const failed = runcExecFailure(d.toString("utf8"));
+            if (failed) return void (startFailure = failed);
+          }
+          if (ch !== undefined) send(ch, d);
+        });
         stream.on("end", resolve);
         stream.on("error", () => resolve());
         stream.on("close", resolve);
@@ -149,8 +168,12 @@ export class ExecServer {
     const code = await proc.exitCode;
     finished = true;
     await Promise.race([Promise.all(outputs), new Promise((res) => setTimeout(res, 2_000))]);
-    if (r.tty && helperErrors && code === 255) this.log.warn("exec helper reported", { id, stderr: helperErrors.trim() });
-    send(ERROR, exitStatus(code));
+    if (r.tty && helperErrors && code === 255) {
+      startFailure ??= runcExecFailure(helperErrors);
+      this.log.warn("exec helper reported", { id, stderr: helperErrors.trim() });
+    }
+    if (code === 255 && startFailure) send(ERROR, errorStatus(`error executing command in container: OCI runtime exec failed: ${startFailure}: unknown`));
+    else send(ERROR, exitStatus(code));
     if (ws.readyState === ws.OPEN) ws.close(1000);
   }
 
