@@ -1,11 +1,12 @@
 /**
  * kill -9 of the whole of `cistern up` (and failpoint exits inside the store, the binder and the
- * EFS metadata store) during binding and during provisioning + deletion; after the last restart
+ * EFS metadata store) during binding, during provisioning + deletion and during pod churn (pods run
+ * by the node agent with runc, writing into EFS volumes); after the last restart
  * every invariant of harness/index.ts must hold. Sizes: see harness/scenarios.ts (CI defaults are
  * small; CISTERN_CRASH_FULL=1 runs the acceptance figures).
  */
 import { describe, expect, it } from "vitest";
-import { bindingScenario, provisioningScenario, runScenario, sizes, type ScenarioReport } from "./harness/index.js";
+import { bindingScenario, podScenario, provisioningScenario, runScenario, sizes, type ScenarioReport } from "./harness/index.js";
 
 function summary(r: ScenarioReport): string {
   return `${r.name}: ${r.kills.kills} kills (${r.kills.bySigkill} SIGKILL, ${r.kills.byFailpoint} failpoint, ${r.kills.duringStartup} during start-up; fired ${JSON.stringify(r.kills.failpointsFired)}), ` +
@@ -32,5 +33,12 @@ describe("crash consistency of cistern up", () => {
     const r = await runScenario(provisioningScenario());
     assertClean(r, sizes.provKills);
     expect(r.figures.acknowledgedDeletes).toBeGreaterThan(0);
+    expect(r.figures.retainedWithData + r.figures.deletedVolumes).toBe(sizes.volumes);
+  }, 3_600_000);
+
+  it(`pod churn: ${sizes.podKills} kills while ${sizes.pods} pods write to volumes`, async () => {
+    const r = await runScenario(podScenario());
+    assertClean(r, sizes.podKills);
+    expect(r.figures.podsThatRanAndWrote).toBe(sizes.pods);
   }, 3_600_000);
 });

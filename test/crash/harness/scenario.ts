@@ -34,8 +34,10 @@ export interface Scenario<W> {
   workload(ctx: ScenarioContext): Promise<W>;
   /** Runs on the last incarnation after the workload; returns what is still unsettled. */
   settle(ctx: ScenarioContext, w: W): Promise<string[]>;
-  /** Scenario-specific invariants over the final state. */
-  check(w: W, final: FinalState, volumes: VolumeFacts, efs: EfsFacts): string[];
+  /** Workload figures for the report. */
+  figures?(w: W): Record<string, number>;
+  /** Scenario-specific invariants over the final state (the last incarnation is still up). */
+  check(w: W, final: FinalState, volumes: VolumeFacts, efs: EfsFacts, ctx: ScenarioContext): string[];
 }
 
 export interface ScenarioReport {
@@ -56,6 +58,7 @@ export async function runScenario<W>(s: Scenario<W>): Promise<ScenarioReport> {
   const recorders = s.watched.map((r) => new WatchRecorder(r, link, history));
   for (const r of recorders) r.start();
   const violations: string[] = [];
+  let workloadFigures: Record<string, number> = {};
   let workloadError: unknown;
   const work = s.workload(ctx).catch((e) => {
     workloadError = e;
@@ -76,7 +79,8 @@ export async function runScenario<W>(s: Scenario<W>): Promise<ScenarioReport> {
     violations.push(...checkAcknowledgedWrites(history.acks(), final.lists));
     violations.push(...checkNoRewind(history.records));
     violations.push(...checkWatches(records, new Map([...final.lists].filter(([res]) => s.watched.includes(res)))));
-    violations.push(...s.check(w, final, volumes, efs));
+    violations.push(...s.check(w, final, volumes, efs, ctx));
+    workloadFigures = s.figures?.(w) ?? {};
     await last.stop();
     link.close();
     violations.push(...checkNoLeakedMounts(dataDir, mountPoints(), []));
@@ -86,7 +90,7 @@ export async function runScenario<W>(s: Scenario<W>): Promise<ScenarioReport> {
     link.close();
     history.flush();
   }
-  const report: ScenarioReport = { name: s.name, dataDir, violations, kills: stats, figures: historyStats(history), durationMs: Date.now() - started };
+  const report: ScenarioReport = { name: s.name, dataDir, violations, kills: stats, figures: { ...historyStats(history), ...workloadFigures }, durationMs: Date.now() - started };
   writeFileSync(`${dataDir}.report.json`, JSON.stringify(report, null, 2) + "\n");
   if (violations.length === 0 && process.env.CISTERN_CRASH_KEEP !== "1") rmSync(dataDir, { recursive: true, force: true });
   return report;
