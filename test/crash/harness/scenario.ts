@@ -58,7 +58,7 @@ export async function runScenario<W>(s: Scenario<W>): Promise<ScenarioReport> {
   const recorders = s.watched.map((r) => new WatchRecorder(r, link, history));
   for (const r of recorders) r.start();
   const violations: string[] = [];
-  let workloadFigures: Record<string, number> = {};
+  let workloadFigures: Record<string, number> | undefined;
   let workloadError: unknown;
   const work = s.workload(ctx).catch((e) => {
     workloadError = e;
