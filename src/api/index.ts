@@ -88,6 +88,7 @@ export { schemas, referencedClosure } from "./openapi/schemas.js";
 export { openApiV3Root, openApiV3Document, openApiV3Hash, openApiV2Document, groupVersionPath, KUBERNETES_VERSION } from "./openapi/documents.js";
 export { unknownFields } from "./openapi/unknown-fields.js";
 export { decodeErrors } from "./openapi/decode-errors.js";
+export { normalizeNulls } from "./openapi/normalize-nulls.js";
 
 // Storage helpers.
 export * from "./storage-helpers.js";

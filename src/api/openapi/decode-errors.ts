@@ -15,13 +15,13 @@ const QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
 const INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
 const MAX_ERRORS = 20;
 
-interface Named {
+export interface Named {
   schema: Schema;
   /** Upstream definition name when the node came from a $ref. */
   name?: string;
 }
 
-function resolve(s: Schema): Named {
+export function resolve(s: Schema): Named {
   let cur: Schema = s;
   let name: string | undefined;
   for (let i = 0; i < 8; i++) {

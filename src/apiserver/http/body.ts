@@ -18,13 +18,19 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   const source = String(req.headers["content-encoding"] ?? "").includes("gzip") ? req.pipe(createGunzip()) : req;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of source) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.destroy();
-      throw tooLarge();
+  try {
+    for await (const chunk of source) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        req.destroy();
+        throw tooLarge();
+      }
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (e) {
+    if (e instanceof StatusError) throw e;
+    // A body that does not decode as its Content-Encoding says is the client's error.
+    throw new StatusError(400, "BadRequest", `error reading the request body: ${(e as Error).message}`);
   }
   return Buffer.concat(chunks);
 }

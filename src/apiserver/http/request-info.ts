@@ -1,3 +1,4 @@
+import { badRequest } from "../../api/status.js";
 /**
  * Parses a request path the way kube-apiserver's RequestInfoFactory does:
  *   /api/v1/namespaces/{ns}/{resource}/{name}/{subresource}
@@ -20,6 +21,20 @@ export interface RequestInfo {
   verb: string;
 }
 
+/** A path segment, percent-decoded; malformed escapes and characters no name can hold are the client's error (400). */
+function decodeSegment(segment: string): string {
+  let out: string;
+  try {
+    out = decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`invalid URL escape in path segment ${JSON.stringify(segment)}`);
+  }
+  if (out.includes("\u0000") || out.includes("/") || /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(out)) {
+    throw badRequest(`invalid path segment ${JSON.stringify(segment)}`);
+  }
+  return out;
+}
+
 const NAMESPACE_SUBRESOURCES = new Set(["status", "finalize"]);
 
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
@@ -27,7 +42,7 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     isResourceRequest: false, path, apiPrefix: "", group: "", version: "", namespace: "",
     resource: "", name: "", subresource: "", rest: [], verb: method.toLowerCase(),
   };
-  const parts = path.split("/").filter((p) => p.length > 0).map(decodeURIComponent);
+  const parts = path.split("/").filter((p) => p.length > 0).map(decodeSegment);
   if (parts[0] === "api") {
     info.apiPrefix = "api";
     if (parts.length < 2) return info;

@@ -43,8 +43,22 @@ export function successStatus(details?: Record<string, unknown>): StatusObject {
 }
 
 /** RFC 7234 warning headers as kube-apiserver sends them (kubectl prints "Warning: …"). */
+/** Warning headers stay small, as upstream's: each message at most 256 characters, 4 KiB in all. */
+const MAX_WARNING_CHARS = 256;
+const MAX_WARNING_BYTES = 4096;
+
 export function warningHeaders(warnings: string[]): Record<string, string> {
   if (warnings.length === 0) return {};
-  // Header values are bytes: send the text as UTF-8 (as Go does) with DEL escaped, or Node throws ERR_INVALID_CHAR after the write.
-  return { Warning: Buffer.from(warnings.map((w) => `299 - ${JSON.stringify(w).replace(/\x7f/g, "\\u007f")}`).join(", "), "utf8").toString("latin1") };
+  const parts: string[] = [];
+  let bytes = 0;
+  for (const w of warnings) {
+    const text = w.length > MAX_WARNING_CHARS ? `${w.slice(0, MAX_WARNING_CHARS)}…` : w;
+    // Header values are bytes: send the text as UTF-8 (as Go does) with DEL escaped, or Node throws ERR_INVALID_CHAR after the write.
+    const part = `299 - ${JSON.stringify(text).replace(/\x7f/g, "\\u007f")}`;
+    const size = Buffer.byteLength(part, "utf8") + 2;
+    if (bytes + size > MAX_WARNING_BYTES) break;
+    parts.push(part);
+    bytes += size;
+  }
+  return { Warning: Buffer.from(parts.join(", "), "utf8").toString("latin1") };
 }

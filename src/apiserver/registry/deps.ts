@@ -6,7 +6,7 @@ import type { KubeObject, ManagedFieldsEntry } from "../../api/types.js";
 import { schemas } from "../../api/index.js";
 import * as patch from "../patch/index.js";
 
-export { validateObjectMeta, invalidError, unknownFields, decodeErrors, prepareMetaForUpdate, parseLabelSelector, parseFieldSelector } from "../../api/index.js";
+export { validateObjectMeta, invalidError, unknownFields, decodeErrors, normalizeNulls, prepareMetaForUpdate, parseLabelSelector, parseFieldSelector } from "../../api/index.js";
 
 export function strategicMergePatch(original: KubeObject, p: unknown, rootSchema: string): KubeObject {
   return patch.strategicMergePatch(original as never, p, { schemas, rootSchema }) as unknown as KubeObject;

@@ -12,7 +12,7 @@ import type { Operation } from "./admission.js";
 import { canonicalOrder, decodeObject, encodeObject } from "./codec.js";
 import type { RegistryContext, WriteOptions, WriteResult } from "./context.js";
 import { readerFor } from "./context.js";
-import { decodeErrors, invalidError, prepareMetaForUpdate, unknownFields, updateManagedFields, validateObjectMeta } from "./deps.js";
+import { decodeErrors, normalizeNulls, invalidError, prepareMetaForUpdate, unknownFields, updateManagedFields, validateObjectMeta } from "./deps.js";
 import { objectKey } from "./keys.js";
 import { tryGetObject } from "./read.js";
 import { isDeletionComplete } from "./deletion-state.js";
@@ -60,6 +60,7 @@ function checkNamespace(t: ResourceTraits, obj: KubeObject, ns: string | undefin
 function checkDecodes(t: ResourceTraits, obj: KubeObject): void {
   const errs = decodeErrors(obj, t.schemaName);
   if (errs.length > 0) throw badRequest(`${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: ${errs[0]}`);
+  normalizeNulls(obj, t.schemaName);
 }
 
 function fieldWarnings(t: ResourceTraits, obj: KubeObject, mode: WriteOptions["fieldValidation"]): string[] {
@@ -74,6 +75,18 @@ function fieldWarnings(t: ResourceTraits, obj: KubeObject, mode: WriteOptions["f
 function stripVolatile(o: KubeObject): string {
   const { resourceVersion: _rv, managedFields: _mf, ...meta } = o.metadata;
   return JSON.stringify({ ...o, metadata: meta });
+}
+
+/**
+ * Names become store keys. Kinds whose names are only path segments (RBAC, events) accept
+ * characters a key cannot hold; refuse those as the bad input they are, never as a store error.
+ */
+export function assertStorableKey(namespace: string | undefined, name: string): void {
+  for (const part of [namespace ?? "", name]) {
+    if (part.includes("\u0000") || /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(part)) {
+      throw badRequest(`invalid resource name ${JSON.stringify(part)}: may not contain NUL or unpaired surrogate characters`);
+    }
+  }
 }
 
 export function sameObject(a: KubeObject, b: KubeObject): boolean {
@@ -121,6 +134,7 @@ export async function createObject(ctx: RegistryContext, t: ResourceTraits, ns: 
     });
   }
   const out = canonicalOrder(obj);
+  assertStorableKey(meta.namespace, meta.name!);
   if (opts.dryRun) return { object: out, warnings, created: true };
   try {
     const kv = await ctx.backend.create(objectKey(t, meta.namespace, meta.name!), encodeObject(out), t.kind === "Event" ? { ttlSeconds: EVENT_TTL_SECONDS } : undefined);
