@@ -18,6 +18,7 @@ import { ContainerIndex } from "./pods/container-index.js";
 import type { PodContext } from "./pods/context.js";
 import { apiPodObjects } from "./pods/objects.js";
 import { PodSyncer } from "./pods/pod-sync.js";
+import { Prober } from "./pods/prober.js";
 import { StatusWriter } from "./pods/status-writer.js";
 import { gracePeriodOf, stopPodContainers } from "./pods/termination.js";
 import { registerCsiNode } from "./registration/csi-node.js";
@@ -112,6 +113,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
     objects,
     recorder,
     statusWriter: new StatusWriter(podsApi),
+    probes: new Prober({ runtime, recorder, hostIP, log: log.child("probes"), changed: (uid) => controller.enqueue(uid) }),
     podsApi,
     backoff: new Backoff(),
     imageBackoff: new Backoff(),
@@ -224,6 +226,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       stopped ??= (async () => {
         for (const t of timers) clearInterval(t);
         exec.close();
+        ctx.probes.stop();
         await controller.stop();
         await Promise.allSettled(syncer.inFlight());
         await Promise.allSettled([lease.stop(), registrar.stop(), server.close()]);

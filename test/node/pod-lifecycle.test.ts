@@ -85,6 +85,61 @@ describe("init containers and restart policies", () => {
   }, 60_000);
 });
 
+describe("probes", () => {
+  const ready = (p: Pod) => p.status?.conditions?.find((c) => c.type === "Ready")?.status === "True";
+
+  it("readiness (exec): Running but not Ready until the probe succeeds", async () => {
+    await fx.pods.create(
+      podObj("readiness", "node-l", {
+        containers: [{ name: "app", image: "busybox", command: ["sh", "-c", "sleep 2; touch /tmp/ready; sleep 3600"], readinessProbe: { exec: { command: ["test", "-e", "/tmp/ready"] }, periodSeconds: 1 } }],
+      }),
+    );
+    const early = await podWhen(fx, "readiness", running, "running");
+    expect(early.status?.containerStatuses?.[0]).toMatchObject({ ready: false, started: true });
+    expect(ready(early)).toBe(false);
+    const later = await podWhen(fx, "readiness", ready, "Ready", 30_000);
+    expect(later.status?.containerStatuses?.[0].ready).toBe(true);
+    expect((await eventsFor(fx, "readiness")).some((e) => e.reason === "Unhealthy" && /^Readiness probe failed/.test(e.message ?? ""))).toBe(true);
+    await deletePodAndWait(fx, "readiness");
+  }, 60_000);
+
+  it("liveness (exec): a failing probe kills the container, which restartPolicy restarts", async () => {
+    await fx.pods.create(
+      podObj("liveness", "node-l", {
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: "app", image: "busybox", command: ["sleep", "3600"], livenessProbe: { exec: { command: ["false"] }, periodSeconds: 1, failureThreshold: 2 } }],
+      }),
+    );
+    const p = await podWhen(fx, "liveness", (x) => (x.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, "restarted by liveness", 30_000);
+    expect(p.status?.containerStatuses?.[0].lastState?.terminated?.exitCode).toBe(137);
+    const events = await eventsFor(fx, "liveness");
+    expect(events.some((e) => e.reason === "Unhealthy" && e.message === "Liveness probe failed: command \"false\" exited with 1")).toBe(true);
+    expect(events.some((e) => e.reason === "Killing" && e.message === "Container app failed liveness probe, will be restarted")).toBe(true);
+    await deletePodAndWait(fx, "liveness");
+  }, 60_000);
+
+  it("readiness (httpGet) and startup (tcpSocket) against a server in the pod", async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    await fx.pods.create(
+      podObj("web", "node-l", {
+        containers: [
+          {
+            name: "app",
+            image: "busybox",
+            command: ["sh", "-c", `mkdir -p /www && echo ok > /www/index.html && sleep 1 && httpd -f -p 127.0.0.1:${port} -h /www`],
+            ports: [{ name: "http", containerPort: port }],
+            startupProbe: { tcpSocket: { port: "http" }, periodSeconds: 1, failureThreshold: 10 },
+            readinessProbe: { httpGet: { path: "/index.html", port: "http" }, periodSeconds: 1 },
+          },
+        ],
+      }),
+    );
+    const p = await podWhen(fx, "web", ready, "Ready", 30_000);
+    expect(p.status?.containerStatuses?.[0]).toMatchObject({ started: true, ready: true, restartCount: 0 });
+    await deletePodAndWait(fx, "web");
+  }, 60_000);
+});
+
 describe("activeDeadlineSeconds", () => {
   it("fails a pod that runs past its deadline, as the kubelet does", async () => {
     await fx.pods.create(podObj("deadline", "node-l", { activeDeadlineSeconds: 2, terminationGracePeriodSeconds: 1, containers: [{ name: "app", image: "busybox", command: ["sleep", "3600"] }] }));

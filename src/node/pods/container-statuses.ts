@@ -2,8 +2,9 @@
  * API container statuses from what the runtime reports (the kubelet's convertToAPIContainerStatuses, simplified to
  * a runtime that keeps every attempt's record until the pod goes): the newest attempt gives state and restartCount,
  * the one before it lastState; a container that should start (again) and last failed to, or is waiting out a
- * back-off, shows that reason as `waiting` (the kubelet's reason cache). Without probes, a running container is
- * started and ready; an init container is ready once it exited 0.
+ * back-off, shows that reason as `waiting` (the kubelet's reason cache). A running container is started once its
+ * startup probe (if any) succeeded, and ready once started and its readiness probe (if any) succeeds; an init
+ * container is ready once it exited 0.
  */
 import type { Container, ContainerState, ContainerStatus, Pod } from "../../api/index.js";
 import type { ContainerStatus as RuntimeContainer } from "../runtime/index.js";
@@ -55,6 +56,8 @@ export interface StatusesInput {
   waiting: Map<string, WaitingReason>;
   /** Nothing will be (re)started any more: no waiting reasons are shown. */
   podIsTerminal: boolean;
+  /** Probe results of a running container instance (no entry: the probe is not defined). */
+  probes?: (name: string, containerId: string) => { ready?: boolean; started?: boolean };
 }
 
 export function containerStatuses(i: StatusesInput): ContainerStatus[] {
@@ -83,8 +86,9 @@ export function containerStatuses(i: StatusesInput): ContainerStatus[] {
       s.containerID = containerIdOf(latest);
       if (prev && prev.state === "exited") s.lastState = apiState(prev);
       const running = latest.state === "running";
-      s.started = running;
-      s.ready = i.isInit ? latest.state === "exited" && (latest.exitCode ?? 0) === 0 : running;
+      const probed = running && !i.isInit ? (i.probes?.(spec.name, latest.id) ?? {}) : {};
+      s.started = running && (spec.startupProbe && !i.isInit ? probed.started === true : true);
+      s.ready = i.isInit ? latest.state === "exited" && (latest.exitCode ?? 0) === 0 : s.started && (spec.readinessProbe ? probed.ready === true : true);
     } else if (old?.state?.terminated) {
       // The runtime no longer has it (removed after the pod finished): keep what was reported.
       s = { ...old };

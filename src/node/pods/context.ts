@@ -10,6 +10,7 @@ import type { ContainerIndex } from "./container-index.js";
 import type { WaitingReason } from "./container-statuses.js";
 import type { EnvContext } from "./env.js";
 import type { PodObjects } from "./objects.js";
+import type { Prober } from "./prober.js";
 import type { StatusWriter } from "./status-writer.js";
 
 export interface PodContext {
@@ -21,6 +22,7 @@ export interface PodContext {
   objects: PodObjects;
   recorder: EventRecorder;
   statusWriter: StatusWriter;
+  probes: Prober;
   podsApi: ResourceClient<Pod>;
   /** Crash-loop back-off per pod/container. */
   backoff: Backoff;

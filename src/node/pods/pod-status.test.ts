@@ -112,6 +112,20 @@ describe("generatePodStatus", () => {
     expect(s.phase).toBe("Pending");
   });
 
+  it("probes decide started and ready: a running container is not Ready until its readiness probe succeeds", () => {
+    const c = rc("app", 0, "running");
+    const pod = testPod({ containers: [{ name: "app", image: "busybox", readinessProbe: { exec: { command: ["true"] } }, startupProbe: { exec: { command: ["true"] } } }] });
+    const notStarted = status({ pod, containers: [c], probes: () => ({ started: false, ready: false }) });
+    expect(notStarted.containerStatuses?.[0]).toMatchObject({ started: false, ready: false, state: { running: {} } });
+    expect(notStarted.phase).toBe("Running");
+    expect(condition(notStarted, "Ready")).toMatchObject({ status: "False", reason: "ContainersNotReady" });
+    const startedOnly = status({ pod, containers: [c], probes: () => ({ started: true, ready: false }) });
+    expect(startedOnly.containerStatuses?.[0]).toMatchObject({ started: true, ready: false });
+    const ready = status({ pod, containers: [c], probes: (name, id) => (name === "app" && id === c.id ? { started: true, ready: true } : {}) });
+    expect(ready.containerStatuses?.[0]).toMatchObject({ started: true, ready: true });
+    expect(condition(ready, "Ready")?.status).toBe("True");
+  });
+
   it("sorts regular container statuses by name and keeps init containers in spec order", () => {
     const pod = testPod({ initContainers: [{ name: "z" }, { name: "a" }], containers: [{ name: "b" }, { name: "a2" }] });
     const s = status({ pod });

@@ -18,6 +18,7 @@ export interface PodStatusInput {
   podIsTerminal: boolean;
   hostIP: string;
   now: Date;
+  probes?: (name: string, containerId: string) => { ready?: boolean; started?: boolean };
   /** The node failed the pod (e.g. DeadlineExceeded): phase Failed with this reason and message. */
   failed?: { reason: string; message: string };
 }
@@ -27,7 +28,7 @@ export function generatePodStatus(i: PodStatusInput): PodStatus {
   const old = i.pod.status ?? {};
   const now = metaTime(i.now) as string;
   const init = containerStatuses({ pod: i.pod, specs: spec.initContainers ?? [], isInit: true, containers: i.containers, waiting: i.waiting, podIsTerminal: i.podIsTerminal });
-  const regular = containerStatuses({ pod: i.pod, specs: spec.containers ?? [], isInit: false, containers: i.containers, waiting: i.waiting, podIsTerminal: i.podIsTerminal });
+  const regular = containerStatuses({ pod: i.pod, specs: spec.containers ?? [], isInit: false, containers: i.containers, waiting: i.waiting, podIsTerminal: i.podIsTerminal, probes: i.probes });
   let phase = i.failed ? "Failed" : podPhase(spec, [...regular, ...init], i.podIsTerminal);
   if ((old.phase === "Succeeded" || old.phase === "Failed") && phase !== old.phase) phase = old.phase;
   const status: PodStatus = {

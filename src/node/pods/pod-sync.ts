@@ -84,6 +84,7 @@ export class PodSyncer {
   private forget(uid: string): undefined {
     this.ctx.waiting.delete(uid);
     this.ctx.statusWriter.forget(uid);
+    this.ctx.probes.forget(uid);
     for (const b of [this.ctx.backoff, this.ctx.imageBackoff, this.ctx.startBackoff]) b.forgetPrefix(`${uid}/`);
     this.mountBackoff.forgetPrefix(uid);
     this.waitBackoff.forgetPrefix(uid);
@@ -107,6 +108,7 @@ export class PodSyncer {
   /** Stop, remove and unmount everything of pod `uid`; with `confirm`, write the final status and delete the pod. */
   private async cleanUp(uid: string, pod: Pod | undefined, confirm: boolean): Promise<void> {
     const { ctx } = this;
+    ctx.probes.forget(uid);
     const grace = () => {
       const cur = this.pods.byUid(uid);
       return cur ? gracePeriodOf(cur) : Math.min(gracePeriodOf(pod), 0);
@@ -145,6 +147,7 @@ export class PodSyncer {
   /** A pod the API shows as finished: nothing of it may run (its sandbox included); its containers stay for logs. */
   private async stopFinished(pod: Pod): Promise<void> {
     const uid = pod.metadata.uid ?? "";
+    this.ctx.probes.forget(uid);
     const all = await this.ctx.index.refreshPod(uid);
     if (all.some((c) => c.kind === "container" && c.state !== "exited")) await stopPodContainers(this.ctx, uid, pod, () => gracePeriodOf(pod));
     await this.stopSandbox(uid);
@@ -214,6 +217,7 @@ export class PodSyncer {
       }),
     );
     results.forEach(later);
+    this.ctx.probes.sync(pod, await ctx.index.refreshPod(uid));
     // A container that started and exits again is seen by the relist; an init container's end starts the next.
     await this.writeStatus(pod, false);
     return requeue;
@@ -250,6 +254,7 @@ export class PodSyncer {
       waiting,
       sandboxReady: all.some((c) => c.kind === "sandbox" && c.state === "running"),
       podIsTerminal: terminal,
+      probes: (name, id) => ctx.probes.state(uid, name, id),
       hostIP: ctx.env.hostIP,
       now: new Date(),
     });
