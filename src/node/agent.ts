@@ -164,7 +164,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       logs: (req, res, ns, pod, c, q) => serveContainerLogs(runtime, lookup, req, res, ns, pod, c, q),
       exec: (req, socket, head, ns, pod, c, q) => exec.handleUpgrade(req, socket, head, ns, pod, c, q),
       summary: async () => summary.build({ nodeName: o.name, startTime, rootDir: layout.rootDir, pods: informer.list(), containersOf: (uid) => index.forPod(uid), volumes: await collector.collect() }),
-      metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+      metrics: async () => ({ contentType: metrics.contentType, body: (await metrics.metrics()) + (await csi.metrics.registry.metrics()) }),
       pods: () => ({ kind: "PodList", apiVersion: "v1", metadata: {}, items: informer.list() }),
     },
   });

@@ -1,6 +1,8 @@
 /**
  * Several node agents in one process (`cistern up --nodes N`): each gets its own name, its own root dir
- * (<dataDir>/nodes/<name>) and its own CSI driver (node id = its name); everything else is shared.
+ * (<dataDir>/nodes/<name>) and its own CSI driver (node id = its name) whose metrics are served on that node's
+ * /metrics (a shared csi.metricsRegistry would register the driver's metrics twice, so it is not passed on);
+ * everything else is shared.
  */
 import { startNodeAgent, type NodeAgent } from "./agent.js";
 import { defaultNodeNames, nodeRootDir } from "./layout.js";
@@ -21,11 +23,12 @@ export interface NodeAgents {
 
 export async function startNodeAgents(o: NodeAgentsOptions): Promise<NodeAgents> {
   const names = o.names ?? defaultNodeNames(o.count ?? 1);
+  const { metricsRegistry: _shared, ...csi } = o.csi;
   const agents: NodeAgent[] = [];
   try {
     for (const name of names) {
       const log = o.log?.child(name);
-      agents.push(await startNodeAgent({ ...o, name, rootDir: nodeRootDir(o.dataDir, name), csi: { ...o.csi }, log }));
+      agents.push(await startNodeAgent({ ...o, name, rootDir: nodeRootDir(o.dataDir, name), csi: { ...csi }, log }));
     }
   } catch (e) {
     await Promise.allSettled(agents.map((a) => a.stop({ keepContainers: true })));

@@ -110,6 +110,7 @@ describe("volume stats", () => {
       expect(metrics).toMatch(new RegExp(`^kubelet_volume_stats_${m}\\{namespace="default",persistentvolumeclaim="stats-claim"\\} \\d+$`, "m"));
     }
     expect(metrics).toMatch(/^kubelet_node_name\{node="node-n"\} 1$/m);
+    expect(metrics).toMatch(/^efs_csi_operations_total\{op="NodePublishVolume",code="OK"\} \d+$/m);
     await deletePodAndWait(fx, "stats");
   }, 90_000);
 });

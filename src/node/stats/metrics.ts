@@ -3,6 +3,7 @@
  * kubelet_volume_stats_{capacity,available,used}_bytes and kubelet_volume_stats_inodes{,_free,_used} per claim
  * (labels namespace, persistentvolumeclaim), kubelet_volume_stats_health_status_abnormal, and
  * kubelet_node_name / kubelet_running_pods / kubelet_running_containers. Volume figures are read at scrape time.
+ * The node's /metrics also carries its CSI driver's efs_csi_operation* metrics (appended by the agent).
  */
 import { Gauge, Registry } from "prom-client";
 import type { PodVolumeStats, VolumeStat } from "./volume-stats.js";
