@@ -30,6 +30,21 @@ export interface WatchParams {
 
 const DEFAULT_TIMEOUT_S = 1800;
 
+/**
+ * JSON lines of watch events, shared by every watcher sent the same object with the same type:
+ * the hub hands one decoded object to all subscribers of a resource, so with many watchers an
+ * event is serialised once instead of once per watcher. Objects must not change once sent.
+ */
+const lines = new WeakMap<KubeObject, Map<string, Buffer>>();
+
+function eventLine(type: string, obj: KubeObject): Buffer {
+  let byType = lines.get(obj);
+  if (!byType) lines.set(obj, (byType = new Map()));
+  let line = byType.get(type);
+  if (!line) byType.set(type, (line = Buffer.from(JSON.stringify({ type, object: obj }) + "\n")));
+  return line;
+}
+
 export async function serveWatch(res: ServerResponse, ctx: RegistryContext, hub: WatchHub, t: ResourceTraits, p: WatchParams): Promise<void> {
   let startRv: number;
   const initial: KubeObject[] = [];
@@ -62,15 +77,13 @@ export async function serveWatch(res: ServerResponse, ctx: RegistryContext, hub:
   };
   res.on("close", finish);
 
-  const render = (type: string, obj: KubeObject): string => {
-    let object: unknown = obj;
-    if (p.table) {
-      object = toTable(t, [obj], { includeObject: p.includeObject, noHeaders: headersSent, resourceVersion: obj.metadata.resourceVersion });
-      headersSent = true;
-    }
+  const render = (type: string, obj: KubeObject): string | Buffer => {
+    if (!p.table) return eventLine(type, obj);
+    const object = toTable(t, [obj], { includeObject: p.includeObject, noHeaders: headersSent, resourceVersion: obj.metadata.resourceVersion });
+    headersSent = true;
     return JSON.stringify({ type, object }) + "\n";
   };
-  const write = (chunk: string): boolean => {
+  const write = (chunk: string | Buffer): boolean => {
     if (closed) return true;
     queued++;
     const ok = res.write(chunk, () => queued--);
