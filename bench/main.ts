@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only a,b]`: runs the scenarios, prints the table and the
+ * `npm run bench [-- --quick] [--only a,b] [--etcd-pairs N]`: runs the scenarios, prints the table and the
  * targets, and writes bench/results/<date>.json. `--markdown FILE.json` instead regenerates the
  * measured sections of BENCHMARKS.md from a results file. Figures are printed, never asserted:
  * the exit code is non-zero only when the bench itself could not run.
@@ -22,12 +22,14 @@ async function main(): Promise<void> {
     return;
   }
   const quick = process.argv.includes("--quick");
+  const etcdPairs = arg("--etcd-pairs") === undefined ? undefined : Number(arg("--etcd-pairs"));
+  if (etcdPairs !== undefined && !(Number.isSafeInteger(etcdPairs) && etcdPairs > 0)) throw new Error("--etcd-pairs takes a positive integer");
   const only = arg("--only")?.split(",").map((s) => s.trim());
   const unknown = only?.filter((n) => !scenarios.some((s) => s.name === n)) ?? [];
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(", ")}; known: ${scenarios.map((s) => s.name).join(", ")}`);
   const selected = only ? scenarios.filter((s) => only.includes(s.name)) : scenarios;
   const command = `npm run bench${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
-  const run = await runBench(selected, { quick }, { command, log: (m) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`) });
+  const run = await runBench(selected, { quick, etcdPairs }, { command, log: (m) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`) });
   process.stdout.write(renderTable(run.results));
   process.stdout.write(renderTargets(run.results));
   const dir = join(REPO, "bench", "results");

@@ -26,6 +26,8 @@ export interface Figure {
   max?: number;
   /** For single values (and the headline value of a distribution when there is one). */
   value?: number;
+  /** The unit of `value` when it differs from `unit` (a latency distribution's rate: "/s"). */
+  valueUnit?: Unit;
   limit?: Limit;
   /** value (or median) ÷ limit.value. */
   ratio?: number;
@@ -49,7 +51,10 @@ export interface ScenarioResult {
 export function latencyFigure(id: string, label: string, samples: number[], extra: Partial<Figure> = {}): Figure {
   const s = summarize(samples);
   const f: Figure = { id, label, unit: "ms", n: s.n, median: round(s.median), p99: round(s.p99), max: round(s.max), ...extra };
-  if (f.value !== undefined) f.value = round(f.value);
+  if (f.value !== undefined) {
+    f.value = round(f.value);
+    f.valueUnit ??= "/s";
+  }
   if (f.limit) {
     f.limit = { ...f.limit, value: round(f.limit.value) };
     if (f.value !== undefined && f.ratio === undefined && f.limit.value > 0) f.ratio = round(f.value / f.limit.value);

@@ -8,6 +8,8 @@ import type { SqliteLimit } from "../limits/sqlite-limit.js";
 
 export interface BenchOptions {
   quick: boolean;
+  /** Pairs bound on etcd (default 3,000 full, 500 quick: at etcd's binding rate 10,000 alone takes minutes). */
+  etcdPairs?: number;
 }
 
 export interface ScenarioContext {

@@ -32,7 +32,7 @@ export interface CisternProcess {
   rssBytes(): number;
   /** Peak resident set size, bytes. */
   peakRssBytes(): number;
-  /** CPU time used so far (user + system), ms. */
+  /** CPU time used so far (user + system, with exited children), ms. */
   cpuMs(): number;
   stop(): Promise<void>;
 }
@@ -54,11 +54,13 @@ export function procStatusKiB(pid: number, field: "VmRSS" | "VmHWM"): number {
   return m ? Number(m[1]) : 0;
 }
 
+/** CPU time of a process and of its children that have exited (runc, shims, dd…), ms. */
 export function procCpuMs(pid: number): number {
-  // Fields after the ")" of the command name: state is field 3; utime and stime are 14 and 15.
+  // Fields after the ")" of the command name start at field 3 (state); utime, stime, cutime and
+  // cstime are fields 14 to 17.
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(rest[11]) + Number(rest[12]);
+  const ticks = Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
@@ -143,11 +145,11 @@ export function freshDataDir(tag: string): string {
 }
 
 /** `cistern apiserver` alone on `store` (default: SQLite in a fresh data dir). */
-export async function startApiServerProcess(o: { store?: string; tag?: string } = {}): Promise<RunningApiServer> {
+export async function startApiServerProcess(o: { store?: string; tag?: string; nodeFlags?: string[] } = {}): Promise<RunningApiServer> {
   const dataDir = freshDataDir(o.tag ?? "api");
   const args = ["apiserver", "--data-dir", dataDir, "--port", "0", "--kubeconfig-out", join(dataDir, "kubeconfig")];
   if (o.store) args.push("--store", o.store);
-  const { proc, match } = await spawnCistern({ args, ready: /API server ready at (https:\/\/\S+)/ });
+  const { proc, match } = await spawnCistern({ args, ready: /API server ready at (https:\/\/\S+)/, nodeFlags: o.nodeFlags });
   const ep = endpointOf(dataDir, match[1]);
   const clients: ApiClient[] = [];
   return {

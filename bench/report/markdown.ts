@@ -18,7 +18,7 @@ function cell(s: string): string {
 }
 
 function figureRow(f: Figure): string {
-  const valueUnit = f.unit === "ms" && f.value !== undefined ? "/s" : f.unit;
+  const valueUnit = f.valueUnit ?? f.unit;
   const limit = f.limit ? `${formatNumber(f.limit.value, f.limit.unit)} — ${f.limit.label}` : "";
   return `| ${cell(f.label)} | ${formatNumber(f.median, f.unit)} | ${formatNumber(f.p99, f.unit)} | ${formatNumber(f.value, valueUnit)} | ${f.ratio !== undefined ? `${f.ratio}×` : ""} | ${cell(limit)} | ${cell(f.note ?? "")} |`;
 }

@@ -9,7 +9,7 @@ export function formatNumber(v: number | undefined, unit?: string): string {
 
 function row(f: Figure): string[] {
   const limit = f.limit ? `${formatNumber(f.limit.value, f.limit.unit)} (${f.limit.label})` : "";
-  const valueUnit = f.unit === "ms" && f.value !== undefined ? "/s" : f.unit;
+  const valueUnit = f.valueUnit ?? f.unit;
   return [
     f.label,
     f.median !== undefined ? formatNumber(f.median, f.unit) : "",

@@ -9,6 +9,7 @@
  *   - scaling: the largest size's time ÷ the next size's (100k/10k in a full run).
  * Then bind latency at a steady 1,000 claims/s (open loop) against pre-created PVs.
  */
+import { availableParallelism } from "node:os";
 import { closedLoop, openLoop } from "../core/load.js";
 import { latencyFigure, valueFigure, type FigureSink } from "../core/result.js";
 import type { Scenario, ScenarioContext } from "../core/scenario.js";
@@ -20,6 +21,8 @@ import { claim, namespace, paths, staticClass, staticPv } from "../harness/objec
 
 export interface PairsResult {
   pairs: number;
+  /** CPU used by the load generator (this process) over the run, ms. */
+  benchCpuMs: number;
   createPvsMs: number;
   allBoundMs: number;
   bindWindowMs: number;
@@ -38,6 +41,7 @@ export async function bindPairs(client: ApiClient, o: { pairs: number; ns: strin
   const watch = await ConditionWatch.start(client, paths.pvcs(o.ns), rv0, isBound);
   const sentAt = new Array<number>(o.pairs);
   try {
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await closedLoop(o.pairs, 64, (i) => client.expect("POST", paths.pvs, staticPv(`${o.ns}-pv-${i}`, { storageClassName: o.cls })));
     const tClaims = performance.now();
@@ -49,7 +53,8 @@ export async function bindPairs(client: ApiClient, o: { pairs: number; ns: strin
     const last = Math.max(...watch.seenAt.values());
     const latencies = Array.from({ length: o.pairs }, (_, i) => watch.seenAt.get(`c-${i}`)! - sentAt[i]);
     const rv1 = await listRevision(client, paths.pvcs(o.ns));
-    return { pairs: o.pairs, createPvsMs: tClaims - t0, allBoundMs: last - t0, bindWindowMs: last - tClaims, latencies, storeWrites: Number(rv1) - Number(rv0) };
+    const cpu = process.cpuUsage(cpu0);
+    return { pairs: o.pairs, benchCpuMs: (cpu.user + cpu.system) / 1000, createPvsMs: tClaims - t0, allBoundMs: last - t0, bindWindowMs: last - tClaims, latencies, storeWrites: Number(rv1) - Number(rv0) };
   } finally {
     watch.close();
   }
@@ -83,13 +88,16 @@ export const bindingScenario: Scenario = {
     const commitLimit = { label: "raw SQLite durable commits/s", value: limit.commitsPerSecond, unit: "/s" as const };
     const sizes = q ? [500, 2000] : [1000, 10_000, 100_000];
     const times = new Map<number, number>();
+    const cores = availableParallelism();
     for (const n of sizes) {
       // A fresh cluster per size: every size starts from an empty store and empty caches.
       const up = await startCisternUp({ tag: `bind${n}` });
       try {
         const client = up.client(64);
         await client.expect("POST", paths.storageClasses, staticClass("static"));
+        const cpu0 = up.cpuMs();
         const r = await bindPairs(client, { pairs: n, ns: "bind", cls: "static", timeoutMs: Math.max(120_000, n * 20) });
+        const cpuPerPair = (up.cpuMs() - cpu0) / n;
         times.set(n, r.allBoundMs);
         const k = n.toLocaleString("en-US");
         sink.add(valueFigure(`binding.${n}.allBound`, `${k} PVs + ${k} PVCs: first create → all Bound`, "s", r.allBoundMs / 1000, undefined, `PV creation took ${(r.createPvsMs / 1000).toFixed(1)} s of it`));
@@ -98,11 +106,12 @@ export const bindingScenario: Scenario = {
         const writesPerSecond = r.storeWrites / ((r.bindWindowMs + r.createPvsMs) / 1000);
         sink.add(valueFigure(`binding.${n}.storeWrites`, `${k} pairs: store writes/s caused (${(r.storeWrites / n).toFixed(1)} per pair)`, "/s", writesPerSecond, commitLimit));
         sink.add(latencyFigure(`binding.${n}.latency`, `${k} pairs: claim create sent → Bound seen (burst)`, r.latencies));
+        sink.add(valueFigure(`binding.${n}.cpuPerPair`, `${k} pairs: CPU per pair, all of cistern up (load generator: ${(r.benchCpuMs / n).toFixed(2)} ms)`, "ms", cpuPerPair, undefined, `${cores} cores allow at most ${Math.round((cores * 1000) / cpuPerPair)} pairs/s at this cost, before the load generator's share`));
         ctx.log(`${k} pairs: all Bound after ${(r.allBoundMs / 1000).toFixed(2)} s, ${Math.round(bindsPerSecond)} binds/s, latency p99 ${summarize(r.latencies).p99.toFixed(0)} ms`);
 
         if (n === sizes[1]) {
           const rate = 1000;
-          const lat = await bindAtRate(client, { claims: q ? 1000 : 10_000, rate, ns: "steady", cls: "static", timeoutMs: 300_000 });
+          const lat = await bindAtRate(client, { claims: q ? 1000 : 5000, rate, ns: "steady", cls: "static", timeoutMs: 300_000 });
           sink.add(latencyFigure("binding.latency.1000ps", `claim create → Bound seen at ${rate} claims/s (${lat.length.toLocaleString("en-US")} claims)`, lat));
           ctx.log(`at ${rate} claims/s: bind latency p50 ${summarize(lat).median.toFixed(1)} ms, p99 ${summarize(lat).p99.toFixed(1)} ms`);
         }

@@ -128,7 +128,7 @@ export const datapathScenario: Scenario = {
       await client.expect("POST", paths.storageClasses, efsApClass("efs-ap", FS_ID));
       await client.expect("POST", paths.pvcs(ns), claim(ns, "ap", { storageClassName: "efs-ap" }));
       await waitUntil(async () => isBound(await client.expect("GET", paths.pvc(ns, "ap"))), "access point claim Bound", 60_000, 100);
-      const rounds = ctx.options.quick ? 2 : 5;
+      const rounds = ctx.options.quick ? 2 : 3;
       const seqMiB = ctx.options.quick ? 256 : 1024;
       let seq = 0;
       const podRun = (claimName: string, dir: string) => async (step: "write" | "read") => {
