@@ -1,8 +1,10 @@
 /**
  * `cistern <command>` as a real child process, run from the sources (node --import tsx
- * src/cli/main.ts, so no build is needed), optionally inside a network namespace (`ip netns exec`
- * execs the command, so the child's pid is the command's own). Output is kept (bounded) for
- * diagnostics; start() resolves once a line matches `ready`.
+ * src/cli/main.ts, so no build is needed), optionally inside a network namespace. That goes through
+ * `nsenter --net` rather than `ip netns exec`: the latter also gives the command a mount namespace
+ * with a fresh /sys, which hides the cgroup file system runc needs. nsenter execs the command, so
+ * the child's pid is the command's own. Output is kept (bounded) for diagnostics; start() resolves
+ * once a line matches `ready`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
@@ -35,7 +37,7 @@ export interface CliOptions {
 
 export async function startCli(args: string[], o: CliOptions): Promise<CliProcess> {
   const nodeArgs = ["--import", "tsx", MAIN, ...args];
-  const [cmd, argv] = o.netns ? ["ip", ["netns", "exec", o.netns, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  const [cmd, argv] = o.netns ? ["nsenter", [`--net=/run/netns/${o.netns}`, "--", process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const child = spawn(cmd, argv, {
     cwd: REPO,
     env: { ...process.env, CISTERN_LOG: process.env.CISTERN_LOG ?? "warn", ...o.env },
