@@ -109,9 +109,11 @@ export class PodSyncer {
   private async cleanUp(uid: string, pod: Pod | undefined, confirm: boolean): Promise<void> {
     const { ctx } = this;
     ctx.probes.forget(uid);
+    // Once the pod has left the API (force delete, or deleted while we were away) there is nothing to wait for:
+    // the minimum grace applies.
     const grace = () => {
       const cur = this.pods.byUid(uid);
-      return cur ? gracePeriodOf(cur) : Math.min(gracePeriodOf(pod), 0);
+      return cur ? gracePeriodOf(cur) : 0;
     };
     await stopPodContainers(ctx, uid, pod, grace);
     if (confirm && pod) {
