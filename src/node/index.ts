@@ -12,9 +12,9 @@
  *                 volumes → plan (init containers in order, starts, restarts with the kubelet's 10 s…5 min
  *                 back-off) → status through the status subresource with upstream's phase, conditions and
  *                 container statuses. A 1 s relist of the runtime notices exits. Probes (exec, httpGet,
- *                 tcpSocket) decide started/ready and restart unhealthy containers; activeDeadlineSeconds fails
- *                 the pod.
- *   Deletion      SIGTERM, the grace period, SIGKILL, final status, containers and sandbox removed, volumes
+ *                 tcpSocket) decide started/ready and restart unhealthy containers; postStart / preStop hooks
+ *                 run (exec, httpGet, sleep); activeDeadlineSeconds fails the pod.
+ *   Deletion      preStop, SIGTERM, the grace period, SIGKILL, final status, containers and sandbox removed, volumes
  *                 unpublished/unmounted, then DELETE with gracePeriodSeconds 0.
  *   Restart       all state is on disk (runtime records, CSI publish records, pod directories) or in the API: a
  *                 new agent over the same rootDir adopts running containers and mounts; pods that disappeared

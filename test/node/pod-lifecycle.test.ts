@@ -140,6 +140,23 @@ describe("probes", () => {
   }, 60_000);
 });
 
+describe("lifecycle hooks", () => {
+  it("a failing postStart hook kills the container and reports FailedPostStartHook", async () => {
+    await fx.pods.create(
+      podObj("badhook", "node-l", {
+        restartPolicy: "Never",
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: "app", image: "busybox", command: ["sleep", "3600"], lifecycle: { postStart: { exec: { command: ["false"] } } } }],
+      }),
+    );
+    const p = await podWhen(fx, "badhook", (x) => x.status?.phase === "Failed", "Failed", 30_000);
+    expect(p.status?.containerStatuses?.[0].state?.terminated?.exitCode).toBe(137);
+    const events = await eventsFor(fx, "badhook");
+    expect(events.find((e) => e.reason === "FailedPostStartHook")).toMatchObject({ type: "Warning", message: "PostStartHook failed" });
+    await deletePodAndWait(fx, "badhook");
+  }, 60_000);
+});
+
 describe("activeDeadlineSeconds", () => {
   it("fails a pod that runs past its deadline, as the kubelet does", async () => {
     await fx.pods.create(podObj("deadline", "node-l", { activeDeadlineSeconds: 2, terminationGracePeriodSeconds: 1, containers: [{ name: "app", image: "busybox", command: ["sleep", "3600"] }] }));
@@ -182,6 +199,7 @@ describe("graceful deletion", () => {
             image: "busybox",
             command: ["sh", "-c", "trap 'echo term >> /d/log; sleep 0.5; echo done >> /d/log; exit 0' TERM; echo up >> /d/log; while :; do sleep 0.1; done"],
             volumeMounts: [{ name: "d", mountPath: "/d" }],
+            lifecycle: { postStart: { exec: { command: ["sh", "-c", "echo poststart >> /d/hooks"] } }, preStop: { exec: { command: ["sh", "-c", "echo prestop >> /d/log"] } } },
           },
         ],
       }),
@@ -191,7 +209,8 @@ describe("graceful deletion", () => {
     const gone = watchUntilGone("graceful", live.metadata.resourceVersion ?? "0");
     await fx.pods.delete("default", "graceful");
     const r = await gone;
-    expect(fs.readFileSync(join(fx.fsDir(), "order", "log"), "utf8")).toBe("up\nterm\ndone\n");
+    expect(fs.readFileSync(join(fx.fsDir(), "order", "log"), "utf8")).toBe("up\nprestop\nterm\ndone\n");
+    expect(fs.readFileSync(join(fx.fsDir(), "order", "hooks"), "utf8")).toBe("poststart\n");
     expect(r.mountsAtDeletion).toEqual([]);
     expect(r.podDirAtDeletion).toBe(false);
     expect(r.before[0].metadata.deletionTimestamp).toBeTruthy();

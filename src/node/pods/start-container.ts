@@ -4,7 +4,8 @@
  *              InvalidImageName) then ImagePullBackOff with a back-off of 10 s doubling to 5 min;
  *   config     environment and mounts: CreateContainerConfigError ("Failed: Error: <why>"), retried every 10 s;
  *   run        the runtime creates and starts it: "Created container: x", "Started container x"; a refused
- *              subPath is CreateContainerConfigError, a runc failure RunContainerError (with back-off).
+ *              subPath is CreateContainerConfigError, a runc failure RunContainerError (with back-off);
+ *   postStart  its hook runs; a failure kills the container (FailedPostStartHook) and restartPolicy decides.
  * Returns the delay after which the pod should be looked at again when the container did not start.
  */
 import type { Container, Pod } from "../../api/index.js";
@@ -12,6 +13,7 @@ import { isRuntimeError } from "../runtime/index.js";
 import type { StartAction } from "./container-plan.js";
 import { waitingOf, type PodContext } from "./context.js";
 import { ContainerConfigError } from "./errors.js";
+import { hookOf, runHook } from "./hooks.js";
 import { buildContainerSpec, type VolumeHost } from "./runtime-spec.js";
 
 const CONFIG_RETRY_MS = 10_000;
@@ -88,5 +90,16 @@ export async function startContainer(ctx: PodContext, pod: Pod, a: StartAction, 
   waiting.delete(c.name);
   ctx.recorder.event(pod, "Normal", "Created", `Created container: ${c.name}`);
   ctx.recorder.event(pod, "Normal", "Started", `Started container ${c.name}`);
+  const hook = hookOf(c, "postStart");
+  if (hook) {
+    const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const r = await runHook(ctx.runtime, id, hook, c, ctx.env.hostIP, 120_000);
+    if (!r.success) {
+      // The message is not echoed: hook output may hold secrets (as upstream).
+      warn("FailedPostStartHook", "PostStartHook failed");
+      ctx.recorder.event(pod, "Normal", "Killing", `FailedPostStartHook`);
+      await ctx.runtime.stopContainer(id, grace).catch(() => undefined);
+    }
+  }
   return undefined;
 }
