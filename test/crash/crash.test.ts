@@ -10,12 +10,15 @@ import { bindingScenario, podScenario, provisioningScenario, runScenario, sizes,
 
 function summary(r: ScenarioReport): string {
   return `${r.name}: ${r.kills.kills} kills (${r.kills.bySigkill} SIGKILL, ${r.kills.byFailpoint} failpoint, ${r.kills.duringStartup} during start-up; fired ${JSON.stringify(r.kills.failpointsFired)}), ` +
-    `${JSON.stringify(r.figures)}, ${r.violations.length} violations, ${Math.round(r.durationMs / 1000)} s, data ${r.dataDir}`;
+    `${JSON.stringify(r.figures)}, ${r.violations.length} violations, ${r.knownIssues.length} known issues, ${Math.round(r.durationMs / 1000)} s, data ${r.dataDir}`;
 }
 
 function assertClean(r: ScenarioReport, kills: number): void {
   console.log(summary(r));
   for (const v of r.violations.slice(0, 50)) console.log(`  violation: ${v}`);
+  for (const k of r.knownIssues.slice(0, 20)) console.log(`  ${k}`);
+  // Only the documented open issues may appear there (known-issues.test.ts, SECURITY.md).
+  for (const k of r.knownIssues) expect(k).toMatch(/^known:(controller-root-mount-leak|node-created-container-never-started): /);
   expect(r.violations).toEqual([]);
   expect(r.kills.kills).toBe(kills);
   expect(r.figures.acknowledgedCreates).toBeGreaterThan(0);
@@ -39,6 +42,7 @@ describe("crash consistency of cistern up", () => {
   it(`pod churn: ${sizes.podKills} kills while ${sizes.pods} pods write to volumes`, async () => {
     const r = await runScenario(podScenario());
     assertClean(r, sizes.podKills);
-    expect(r.figures.podsThatRanAndWrote).toBe(sizes.pods);
+    const stuck = r.knownIssues.filter((k) => k.startsWith("known:node-created-container-never-started")).length;
+    expect(r.figures.podsThatRanAndWrote + stuck).toBe(sizes.pods);
   }, 3_600_000);
 });

@@ -80,7 +80,7 @@ function patchFor(kind: number, name: string): fc.Arbitrary<Patch> {
       type: "application/strategic-merge-patch+json", body: mutateToText({ ...base, ...d }, ms), query: "",
     })),
     fc.tuple(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.oneof(fc.constantFrom("fuzz", "kubectl"), hostilePiece), fc.boolean()).map(([ms, manager, force]) => ({
-      type: "application/apply-patch+yaml", body: mutateToText(base, ms), query: `?fieldManager=${encodeURIComponent(manager)}${force ? "&force=true" : ""}`,
+      type: "application/apply-patch+yaml", body: mutateToText(base, ms), query: `?fieldManager=${encodeURIComponent(manager.replace(/[\ud800-\udfff]/g, ""))}${force ? "&force=true" : ""}`,
     })),
   );
 }

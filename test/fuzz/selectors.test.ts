@@ -11,7 +11,7 @@ import { startApiTarget, type ApiTarget } from "./support/api-target.js";
 import { hostilePiece, hostileString } from "./support/hostile.js";
 import { FUZZ_NS } from "./support/kinds.js";
 import { probeKube } from "./support/properties.js";
-import { Tally, fcParams, timeoutFor } from "./support/runs.js";
+import { Tally, fcParams, fuzzRuns, timeoutFor } from "./support/runs.js";
 
 let api: ApiTarget;
 const tally = new Tally("selectors");
@@ -94,9 +94,10 @@ describe("hostile selectors and list parameters", () => {
           const r = await probeKube(api, tally, () => path, () => api.request("GET", path));
           if (r.status === 200) for (const line of r.text.split("\n").filter(Boolean)) expect(["ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"], line).toContain(JSON.parse(line).type);
         }),
-        fcParams(60),
+        // An accepted watch lasts its one-second timeout: a fiftieth of the target's runs (at least 60).
+        { ...fcParams(60), numRuns: Math.max(60, Math.floor(fuzzRuns(60) / 50)) },
       );
     },
-    timeoutFor(60, 1500),
+    Math.max(120_000, Math.floor(fuzzRuns(60) / 50) * 1500),
   );
 });

@@ -57,6 +57,13 @@ async function markerWrite(link: ClusterLink, resource: Resource, n: number): Pr
       apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name },
       spec: { accessModes: ["ReadWriteMany"], storageClassName: "crash-marker", resources: { requests: { storage: "1Gi" } } },
     });
+  } else if (resource === "pods") {
+    await send(link, "POST", LIST_PATHS.namespaces, { apiVersion: "v1", kind: "Namespace", metadata: { name: MARKER_NS } });
+    // Never scheduled (no node has the label): the marker only has to be written, not run.
+    r = await send(link, "POST", `/api/v1/namespaces/${MARKER_NS}/pods`, {
+      apiVersion: "v1", kind: "Pod", metadata: { name },
+      spec: { nodeSelector: { "crash.cistern.dev/nowhere": "true" }, containers: [{ name: "c", image: "busybox", command: ["true"] }] },
+    });
   } else {
     return undefined;
   }

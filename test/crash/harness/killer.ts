@@ -5,6 +5,7 @@
  * Before the workload may talk to a new incarnation, its starting revision is probed and noted,
  * so the no-rewind check compares it with everything shown before the crash and nothing after.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
 import { startIncarnation, type Incarnation } from "./cistern-child.js";
 import type { History } from "./history.js";
 import { probeRevision, type ClusterLink } from "./link.js";
@@ -39,6 +40,12 @@ function between(lo: number, hi: number): number {
   return lo + Math.floor(Math.random() * (hi - lo + 1));
 }
 
+/** Keeps each incarnation's output (warnings and errors) beside the data directory, for a failing run. */
+export function saveOutput(dataDir: string, n: number, inc: Incarnation): void {
+  mkdirSync(`${dataDir}.logs`, { recursive: true });
+  writeFileSync(`${dataDir}.logs/incarnation-${String(n).padStart(3, "0")}.log`, inc.output());
+}
+
 export async function bringUp(dataDir: string, link: ClusterLink, history: History, failpoints: string | undefined): Promise<Incarnation | undefined> {
   const inc = await startIncarnation(dataDir, failpoints);
   if (inc.exitedEarly || !inc.endpoints) return inc;
@@ -68,6 +75,7 @@ export async function runKills(dataDir: string, link: ClusterLink, history: Hist
       if (fp) stats.failpointsFired[fp.name] = (stats.failpointsFired[fp.name] ?? 0) + 1;
       history.add({ type: "note", what: "killed", epoch: link.epoch, how: "failpoint during start-up", failpoints: spec ?? "" });
       await inc?.exited;
+      if (inc) saveOutput(dataDir, k + 1, inc);
       continue;
     }
     const life = between(plan.lifeMs[0], plan.lifeMs[1]);
@@ -82,6 +90,7 @@ export async function runKills(dataDir: string, link: ClusterLink, history: Hist
       if (fp) stats.failpointsFired[fp.name] = (stats.failpointsFired[fp.name] ?? 0) + 1;
     }
     link.down();
+    saveOutput(dataDir, k + 1, inc);
     history.add({ type: "note", what: "killed", epoch: link.epoch, how: how === "timer" ? `SIGKILL after ${life} ms` : `failpoint ${spec}: ${how}`, failpoints: spec ?? "" });
   }
   let output = "";

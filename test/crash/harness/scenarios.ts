@@ -96,9 +96,18 @@ export function provisioningScenario(): Scenario<ProvisioningOutcome> {
   };
 }
 
-/** Mounts the EFS service still tracks for anyone but the harness itself (whose replies a crash may have eaten). */
+/**
+ * Mounts the EFS service still tracks for anyone but the harness itself (whose replies a crash may
+ * have eaten). The controller's root mounts (DeleteVolume killed between mount and release) are a known
+ * issue, reproduced in known-issues.test.ts: reported with a "known:" prefix, not as violations.
+ */
 function leakedClientMounts(efs: { mounts: { MountId: string; NodeId?: string; Path?: string }[] }): string[] {
-  return efs.mounts.filter((m) => m.NodeId !== HARNESS_NODE).map((m) => `mount: the EFS service still tracks client mount ${m.MountId} of node ${m.NodeId ?? "?"} (${m.Path ?? ""})`);
+  return efs.mounts
+    .filter((m) => m.NodeId !== HARNESS_NODE)
+    .map((m) => {
+      const text = `mount: the EFS service still tracks client mount ${m.MountId} of node ${m.NodeId ?? "?"} (${m.Path ?? ""})`;
+      return m.NodeId === "cistern-controller" && m.Path === "/" ? `known:controller-root-mount-leak: ${text}` : text;
+    });
 }
 
 export function podScenario(): Scenario<PodOutcome> {
@@ -117,7 +126,7 @@ export function podScenario(): Scenario<PodOutcome> {
         return sum === s.sha256 ? [] : [`pods: ${s.file}, written by a pod that was Running, is ${sum === undefined ? "gone" : "changed"}`];
       });
       return [
-        ...w.failures.map((f) => `workload: ${f}`),
+        ...w.failures.map((f) => (f.startsWith("known:") ? f : `workload: ${f}`)),
         ...data,
         ...checkBinding(final.pvs, final.pvcs, (c) => c.metadata.namespace === POD_NS),
         // With every pod gone and the node agent still running, nothing may be mounted under the data directory.

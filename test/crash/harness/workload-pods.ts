@@ -87,7 +87,15 @@ export async function runPodWorkload(link: ClusterLink, history: History, dataDi
       out.sentinels.push({ pv: pvName, accessPointId: "", file: rel, sha256: createHash("sha256").update(`${token}\n`).digest("hex") });
       history.add({ type: "note", what: "pod-wrote", epoch: link.epoch, pod: name, file: rel });
     } else {
-      out.failures.push(`pod ${name} did not run and write its token within 120 s`);
+      const p = await get(link, path);
+      const events = await send(link, "GET", `/api/v1/namespaces/${POD_NS}/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${name}`)}`);
+      const said = ((events.body?.items ?? []) as { reason?: string; message?: string; count?: number }[]).map((e) => `${e.reason}×${e.count ?? 1}: ${e.message}`).slice(-8);
+      const status = JSON.stringify(p?.status ?? null);
+      const text = `pod ${name} did not run and write its token within 120 s; status ${status.slice(0, 1500)}; events ${JSON.stringify(said).slice(0, 1500)}`;
+      // Known node agent issue: a container created (runc create) when the agent was killed is never started
+      // by the next agent and is reported as waiting without a reason (see SECURITY.md, known gaps).
+      const stuckCreated = (p?.status?.containerStatuses ?? []).some((c: any) => c.containerID && c.started === false && c.state?.waiting && !c.state.waiting.reason && (c.restartCount ?? 0) === 0);
+      out.failures.push(stuckCreated ? `known:node-created-container-never-started: ${text}` : text);
     }
     await remove(link, history, "pods", path);
   };

@@ -24,7 +24,7 @@ export function fcParams<T>(ciDefault: number): fc.Parameters<T> {
 }
 
 /** A generous per-test timeout: proportional to the runs, at least two minutes. */
-export function timeoutFor(ciDefault: number, msPerRun = 20): number {
+export function timeoutFor(ciDefault: number, msPerRun = 100): number {
   return Math.max(120_000, fuzzRuns(ciDefault) * msPerRun);
 }
 
