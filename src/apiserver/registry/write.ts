@@ -228,7 +228,8 @@ export async function updateObject(ctx: RegistryContext, t: ResourceTraits, ns: 
 function preserveSystemMetadata(obj: KubeObject, current: KubeObject, subresource: string): void {
   const m = obj.metadata;
   const c = current.metadata;
-  m.uid = c.uid;
+  // A differing uid is the client naming another incarnation: validation refuses it (immutable), as upstream.
+  if (!m.uid) m.uid = c.uid;
   m.creationTimestamp = c.creationTimestamp;
   if (c.generateName !== undefined) m.generateName = c.generateName;
   if (c.deletionTimestamp !== undefined) {
