@@ -6,6 +6,7 @@ import https from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { StatusError, internalError } from "../api/status.js";
+import { isStoreError } from "../store/types.js";
 import type { ResourceTraits } from "../api/types.js";
 import { createLogger } from "../lib/log.js";
 import type { TokenAuthenticator } from "./auth/authenticate.js";
@@ -111,6 +112,9 @@ export function createHttpsServer(tls: { cert: string; key: string }, deps: Serv
       } catch (err) {
         if (err instanceof StatusError) {
           sendStatus(req, res, err);
+        } else if (isStoreError(err, "Unavailable")) {
+          // As upstream when etcd cannot answer: retryable, not a server bug.
+          sendStatus(req, res, new StatusError(503, "ServiceUnavailable", `the storage is unavailable: ${(err as Error).message}`, { retryAfterSeconds: 1 }));
         } else {
           log.error("request failed", { method: req.method, path, err: (err as Error).stack ?? String(err) });
           sendStatus(req, res, internalError((err as Error).message ?? String(err)));
