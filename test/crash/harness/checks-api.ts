@@ -10,7 +10,7 @@
  *    every acknowledged write shows up as an event, and replaying the events gives exactly the final
  *    list (no gap), except across a recorded RELIST, where continuity is broken on purpose.
  */
-import type { AckRecord, HistoryRecord, Resource, WatchRecord } from "./history.js";
+import type { AckRecord, AttemptRecord, HistoryRecord, Resource, WatchRecord } from "./history.js";
 
 export interface FinalObject {
   key: string;
@@ -35,7 +35,12 @@ function byKey<T extends { key: string }>(xs: T[]): Map<string, T[]> {
   return m;
 }
 
-export function checkAcknowledgedWrites(acks: AckRecord[], finals: Map<Resource, FinalList>): string[] {
+/**
+ * `attempts`: deletes the workload sent; an object whose last acknowledged write is older than such a
+ * delete may be gone (the delete happened, its reply was lost).
+ */
+export function checkAcknowledgedWrites(acks: AckRecord[], finals: Map<Resource, FinalList>, attempts: AttemptRecord[] = []): string[] {
+  const deleteSent = new Set(attempts.map((a) => `${a.resource} ${a.key}`));
   const out: string[] = [];
   const resources = new Set(acks.map((a) => a.resource));
   for (const resource of resources) {
@@ -59,7 +64,7 @@ export function checkAcknowledgedWrites(acks: AckRecord[], finals: Map<Resource,
         continue;
       }
       if (!obj) {
-        out.push(`durability: ${resource} ${key} was acknowledged (${last.verb} at rv ${last.rv}, epoch ${last.epoch}) and is gone`);
+        if (!deleteSent.has(`${resource} ${key}`)) out.push(`durability: ${resource} ${key} was acknowledged (${last.verb} at rv ${last.rv}, epoch ${last.epoch}) and is gone`);
         continue;
       }
       if (obj.rv < last.rv) out.push(`durability: ${resource} ${key} is at rv ${obj.rv}, older than the acknowledged ${last.verb} at ${last.rv}`);

@@ -28,6 +28,10 @@ describe("checkAcknowledgedWrites", () => {
     expect(checkAcknowledgedWrites([ack("create", "a", 5), ack("delete", "a", 8)], finals([["a", 5]]))).toEqual([expect.stringContaining("is back")]);
     expect(checkAcknowledgedWrites([ack("create", "a", 5, { uid: "other" })], finals([["a", 5]]))).toEqual([expect.stringContaining("UID other")]);
   });
+  it("lets an object go whose delete was sent though its reply was lost", () => {
+    expect(checkAcknowledgedWrites([ack("create", "a", 5)], finals([]), [{ type: "attempt", verb: "delete", resource: R, key: "a", epoch: 2 }])).toEqual([]);
+    expect(checkAcknowledgedWrites([ack("create", "a", 5)], finals([]), [{ type: "attempt", verb: "delete", resource: R, key: "b", epoch: 2 }])).toHaveLength(1);
+  });
 });
 
 describe("checkNoRewind", () => {

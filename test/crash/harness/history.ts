@@ -1,7 +1,8 @@
 /**
  * The run's history, kept in memory for the checkers and appended to a JSON-lines file so a
- * failing run can be read afterwards. Three kinds of records:
+ * failing run can be read afterwards. Four kinds of records:
  *   ack    a write the server answered 2xx, with the resourceVersion (and UID) it reported;
+ *   attempt a delete that was sent (its outcome may never be known);
  *   watch  an event a watch stream delivered (or a "relist" marker when a stream had to start over);
  *   note   lifecycle: incarnation started / killed (how), restart revisions, sentinel files written.
  */
@@ -24,6 +25,15 @@ export interface AckRecord {
   pending?: boolean;
 }
 
+/** A delete the workload sent, whatever became of it: its reply may be lost in a crash, the delete done. */
+export interface AttemptRecord {
+  type: "attempt";
+  verb: "delete";
+  resource: Resource;
+  key: string;
+  epoch: number;
+}
+
 export interface WatchRecord {
   type: "watch";
   resource: Resource;
@@ -43,7 +53,7 @@ export interface NoteRecord {
   [field: string]: unknown;
 }
 
-export type HistoryRecord = AckRecord | WatchRecord | NoteRecord;
+export type HistoryRecord = AckRecord | AttemptRecord | WatchRecord | NoteRecord;
 
 export class History {
   readonly records: HistoryRecord[] = [];
@@ -66,6 +76,10 @@ export class History {
 
   acks(): AckRecord[] {
     return this.records.filter((r): r is AckRecord => r.type === "ack");
+  }
+
+  attempts(): AttemptRecord[] {
+    return this.records.filter((r): r is AttemptRecord => r.type === "attempt");
   }
 
   watches(): WatchRecord[] {

@@ -85,6 +85,10 @@ export async function annotate(link: ClusterLink, history: History, resource: Re
 }
 
 export async function remove(link: ClusterLink, history: History, resource: Resource, path: string): Promise<void> {
+  const parts = path.split("/");
+  const ns = parts.indexOf("namespaces");
+  const key = ns >= 0 && parts[ns + 2] !== undefined && parts.length > ns + 3 ? `${parts[ns + 1]}/${parts[parts.length - 1]}` : parts[parts.length - 1];
+  history.add({ type: "attempt", verb: "delete", resource, key, epoch: link.epoch });
   const r = await send(link, "DELETE", path);
   if (r.status === 404) return;
   if (r.status !== 200 && r.status !== 202) throw new Error(`delete ${path}: ${r.status} ${r.text.slice(0, 300)}`);

@@ -78,7 +78,7 @@ export async function runScenario<W>(s: Scenario<W>): Promise<ScenarioReport> {
     const volumes: VolumeFacts = { pvs: final.pvs, accessPoints: efs.accessPoints, ...diskFacts(dataDir, s.basePaths) };
     for (const r of recorders) await r.stop();
     const records = history.records.filter((r) => r.type !== "watch" || !isMarker(r.key));
-    violations.push(...checkAcknowledgedWrites(history.acks(), final.lists));
+    violations.push(...checkAcknowledgedWrites(history.acks(), final.lists, history.attempts()));
     violations.push(...checkNoRewind(history.records));
     violations.push(...checkWatches(records, new Map([...final.lists].filter(([res]) => s.watched.includes(res)))));
     violations.push(...s.check(w, final, volumes, efs, ctx));
