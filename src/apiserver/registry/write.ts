@@ -110,6 +110,7 @@ async function admitAndValidate(ctx: RegistryContext, t: ResourceTraits, op: Ope
 
 export async function createObject(ctx: RegistryContext, t: ResourceTraits, ns: string | undefined, body: unknown, opts: WriteOptions, prepared = false): Promise<WriteResult> {
   const obj = asObject(body);
+  if (prepared) checkDecodes(t, obj);
   const warnings = prepared ? [] : fieldWarnings(t, obj, opts.fieldValidation);
   checkTypeMeta(t, obj);
   checkNamespace(t, obj, ns);
@@ -176,6 +177,9 @@ export async function updateObject(ctx: RegistryContext, t: ResourceTraits, ns: 
       }
     }
     const obj = asObject(await input.desired(current));
+    // Applied objects are typed by server-side apply's schema check, but decode them the same way
+    // as every other write before defaulting reads them.
+    if (input.managedFieldsDone) checkDecodes(t, obj);
     const warnings = input.managedFieldsDone ? [] : fieldWarnings(t, obj, opts.fieldValidation);
     checkTypeMeta(t, obj);
     checkNamespace(t, obj, ns);

@@ -17,13 +17,13 @@ export interface KnownBug {
 }
 
 export const KNOWN_BUGS: KnownBug[] = [
+
   {
-    id: "patched-object-not-type-checked",
-    owner: "src/apiserver (patch/apply write path)",
-    // A patch or apply that gives a field the wrong JSON type (a container's image as a number) reaches
-    // defaulting untyped ("image.trim is not a function"): 500. A create with the same body is refused
-    // by the typed decoding with 400; the patched object should go through the same check.
-    matches: (r, input) => r.status === 500 && /^application\/[a-z-]*(patch|apply)/.test(input) && /is not a function|Cannot read properties of/.test(r.text),
+    id: "string-of-hostile-object",
+    owner: "src/apiserver/patch/apply/server-side-apply.ts (checkAppliedObject)",
+    // An apply whose kind (or apiVersion) is an object with a "toString": null key: String() of it throws
+    // "Cannot convert object to primitive value" while building the 400 message, which becomes 500.
+    matches: (r) => r.status === 500 && /Cannot convert object to primitive value/.test(r.text),
   },
 ];
 
