@@ -109,16 +109,22 @@ function checkAppliedObject(input: ServerSideApplyInput): JsonObject {
   }
   assertMaxDepth(applied);
   if (getOwn(applied, "apiVersion") !== input.apiVersion) {
-    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${String(getOwn(applied, "apiVersion") ?? "")}, expected: ${input.apiVersion}`);
+    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${text(getOwn(applied, "apiVersion"))}, expected: ${input.apiVersion}`);
   }
   if (input.kind !== undefined && getOwn(applied, "kind") !== input.kind) {
-    throw badRequest(`invalid object type: ${gvkString(input.apiVersion, String(getOwn(applied, "kind") ?? ""))}`);
+    throw badRequest(`invalid object type: ${gvkString(input.apiVersion, text(getOwn(applied, "kind")))}`);
   }
   const meta = getOwn(applied, "metadata");
   if (isObject(meta) && getOwn(meta, "managedFields") !== undefined && meta.managedFields !== null) {
     throw badRequest("metadata.managedFields must be nil");
   }
   return applied;
+}
+
+/** A value for an error message; hostile objects (e.g. {"toString": null}) cannot break it. */
+function text(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  return typeof v === "string" ? v : JSON.stringify(v) ?? "";
 }
 
 /** schema.GroupVersionKind.String(): "/v1, Kind=Pod", "storage.k8s.io/v1, Kind=StorageClass". */
@@ -133,7 +139,7 @@ function gvkString(apiVersion: string, kind: string): string {
  */
 function typedPatchError(applied: JsonObject, errors: string[]): StatusError {
   const meta = isObject(applied.metadata) ? applied.metadata : {};
-  const where = `${String(meta.namespace ?? "")}/${String(meta.name ?? "")}; ${gvkString(String(applied.apiVersion), String(applied.kind ?? ""))}`;
+  const where = `${text(meta.namespace)}/${text(meta.name)}; ${gvkString(text(applied.apiVersion), text(applied.kind))}`;
   const detail = errors.length === 1 ? errors[0] : ["errors:", ...errors.map((e) => `  ${e}`)].join("\n");
   return new StatusError(422, "Invalid", `failed to create typed patch object (${where}): ${detail}`, {
     causes: errors.map((message) => ({ reason: "FieldValueInvalid", message })),
