@@ -18,13 +18,6 @@ export interface KnownBug {
 
 export const KNOWN_BUGS: KnownBug[] = [
 
-  {
-    id: "string-of-hostile-object",
-    owner: "src/apiserver/patch/apply/server-side-apply.ts (checkAppliedObject)",
-    // An apply whose kind (or apiVersion) is an object with a "toString": null key: String() of it throws
-    // "Cannot convert object to primitive value" while building the 400 message, which becomes 500.
-    matches: (r) => r.status === 500 && /Cannot convert object to primitive value/.test(r.text),
-  },
 ];
 
 export function knownBug(r: RawReply | { status: number; text: string }, input: string): KnownBug | undefined {
