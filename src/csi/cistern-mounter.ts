@@ -208,14 +208,41 @@ export class CisternMounter implements NodeMounter, FileSystemRootAccess {
     return { ...rec, reportedIo: now };
   }
 
+  /** Root mounts live only for one DeleteVolume; they are recorded under their own node id so stale ones can be found. */
+  private get rootNodeId(): string {
+    return `${this.o.nodeId}:root`;
+  }
+
+  /**
+   * A controller killed inside DeleteVolume leaves its root mount recorded by the EFS service (a
+   * client connection that never goes away, and FileSystemInUse). Root mounts are never held across
+   * operations, so any record of ours that no operation in this process holds is stale: release it.
+   */
+  private async releaseStaleRootMounts(fileSystemId: string): Promise<void> {
+    if (this.rootSwept.has(fileSystemId)) return;
+    const held = new Set(this.rootHeld.values());
+    for (const m of await this.o.ext.list({ FileSystemId: fileSystemId, NodeId: this.rootNodeId })) {
+      if (held.has(m.MountId)) continue;
+      await this.o.ext.release(m.MountId);
+      this.o.log.info("released a stale EFS root mount left by an earlier controller", { fileSystemId, mountId: m.MountId });
+    }
+    this.rootSwept.add(fileSystemId);
+  }
+
+  private readonly rootSwept = new Set<string>();
+  private readonly rootHeld = new Map<symbol, string>();
+
   async withFileSystemRoot<T>(fileSystemId: string, fn: (rootDir: string) => Promise<T>): Promise<T> {
     this.dataRoot();
+    await this.releaseStaleRootMounts(fileSystemId).catch((err) => this.o.log.warn("could not sweep stale EFS root mounts", { fileSystemId, err }));
     let reply: MountReply;
+    const token = Symbol(fileSystemId);
     try {
-      reply = await this.o.ext.mount({ FileSystemId: fileSystemId, Path: "/", PrincipalArn: this.o.controllerPrincipalArn, SecureTransport: true, NodeId: this.o.nodeId });
+      reply = await this.o.ext.mount({ FileSystemId: fileSystemId, Path: "/", PrincipalArn: this.o.controllerPrincipalArn, SecureTransport: true, NodeId: this.rootNodeId });
     } catch (e) {
       throw mountFailure(e, `mounting the root of ${fileSystemId}`);
     }
+    this.rootHeld.set(token, reply.MountId);
     try {
       if (reply.RootSquash || reply.ReadOnly) {
         const who = this.o.controllerPrincipalArn ?? "an anonymous client";
@@ -233,6 +260,7 @@ export class CisternMounter implements NodeMounter, FileSystemRootAccess {
         dir.close();
       }
     } finally {
+      this.rootHeld.delete(token);
       await this.o.ext.release(reply.MountId).catch((err) => this.o.log.warn("could not release EFS root mount", { mountId: reply.MountId, err }));
     }
   }

@@ -87,6 +87,13 @@ export class MountExtensionClient {
     return JSON.parse(r.body) as MountReply;
   }
 
+  /** Active mounts, narrowed by file system and/or node. */
+  async list(query: { FileSystemId?: string; NodeId?: string }): Promise<{ MountId: string; NodeId?: string }[]> {
+    const q = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Record<string, string>;
+    const r = await this.call("GET", "/cistern/v1/mounts", undefined, q);
+    return (JSON.parse(r.body) as { Mounts?: { MountId: string; NodeId?: string }[] }).Mounts ?? [];
+  }
+
   /** Release a mount; false if the service no longer knew it (already released). */
   async release(mountId: string): Promise<boolean> {
     try {
@@ -106,7 +113,7 @@ export class MountExtensionClient {
     this.agent.destroy();
   }
 
-  private async call(method: string, path: string, body?: unknown): Promise<Reply> {
+  private async call(method: string, path: string, body?: unknown, query: Record<string, string> = {}): Promise<Reply> {
     const text = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { host: this.base.host };
     if (text !== undefined) headers["content-type"] = "application/json";
@@ -117,11 +124,13 @@ export class MountExtensionClient {
         hostname: this.base.hostname,
         port: this.base.port ? Number(this.base.port) : undefined,
         path,
+        query,
         headers,
         body: text,
       }),
     );
-    const reply = await this.send(method, path, signed.headers as Record<string, string>, text);
+    const qs = new URLSearchParams(query).toString();
+    const reply = await this.send(method, qs ? `${path}?${qs}` : path, signed.headers as Record<string, string>, text);
     if (reply.status >= 200 && reply.status < 300) return reply;
     const rawType = reply.headers["x-amzn-errortype"];
     let code = (Array.isArray(rawType) ? rawType[0] : rawType)?.split(":")[0];
