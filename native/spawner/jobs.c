@@ -7,7 +7,8 @@
  *           stderr appended to a log file (O_NOFOLLOW), and a pipe as fd 3; answered when that pipe is closed (the
  *           program said what it had to say, or exited): [id, started, pid, text]; at the deadline its process
  *           group is killed: [id, timeout, pid, text]. The helper reaps it whenever it exits.
- *   mount / umount   the calls in a child (mounts.c): [id, ok] or [id, error, errno, message].
+ *   mount / umount   the calls in a child (mounts.c): [id, ok] or [id, error, errno, message, failed step (1-based;
+ *           the steps before it were made; 0 if unknown)].
  * Children never run a shell: a file without a slash is looked up in PATH by hand, and ENOEXEC is an error.
  */
 #include <errno.h>
@@ -411,10 +412,14 @@ static void finish_mount(struct job *j) {
     ob_field_str(&o, "ok");
   } else {
     int e = WIFEXITED(j->wstatus) ? WEXITSTATUS(j->wstatus) : EIO;
+    /* The child wrote "<failed step>\n<message>". */
+    const char *nl = j->out.len ? memchr(j->out.p, '\n', j->out.len) : NULL;
+    long step = nl ? strtol(j->out.p, NULL, 10) : 0;
     ob_field_str(&o, "error");
     ob_field_long(&o, e);
-    if (j->out.len) ob_field(&o, j->out.p, j->out.len);
+    if (nl) ob_field(&o, nl + 1, j->out.len - (size_t)(nl + 1 - j->out.p));
     else ob_field_str(&o, "the mount call's process ended without a word");
+    ob_field_long(&o, step);
   }
   send_or_exit(&o);
   ob_free(&o);

@@ -84,7 +84,8 @@ int run_mount_steps(const char *target, struct mount_step *steps, int n, int msg
     if (s->keep_flags) flags |= current_flags(target);
     if (mount(s->source, target, s->fstype, flags, s->data) != 0) {
       int e = errno;
-      dprintf(msg_fd, "mount step %d (%s, source %s, type %s) on %s: %s", i + 1, s->desc, or_none(s->source), or_none(s->fstype), target, strerror(e));
+      /* "<step>\n" first: the client learns which calls were made before the failure (it may have to undo them). */
+      dprintf(msg_fd, "%d\nmount step %d (%s, source %s, type %s) on %s: %s", i + 1, i + 1, s->desc, or_none(s->source), or_none(s->fstype), target, strerror(e));
       return e;
     }
   }
@@ -94,7 +95,7 @@ int run_mount_steps(const char *target, struct mount_step *steps, int n, int msg
 int run_umount(const char *target, int flags, int msg_fd) {
   if (umount2(target, flags) != 0) {
     int e = errno;
-    dprintf(msg_fd, "umount %s: %s", target, strerror(e));
+    dprintf(msg_fd, "1\numount %s: %s", target, strerror(e));
     return e;
   }
   return 0;

@@ -1,15 +1,14 @@
 /**
  * Detaching efs-fuse mounts, including dead ones whose daemon is gone (every access then fails with
  * ENOTCONN, so nothing here stats the mount point itself). Only mounts of type fuse.efs are touched.
+ * The calls go through the spawner (umount2 in its helper; fusermount3 started by it), so the caller's
+ * process does not fork.
  */
-import { execFile } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { promisify } from "node:util";
+import { defaultSpawner } from "../../lib/spawner/index.js";
 import { checkPath } from "./args.js";
 import { efsFuseMountsAt } from "./mountinfo.js";
-
-const execFileAsync = promisify(execFile);
 
 /** The mount point as mountinfo spells it: symlinks in the parent resolved, the last name kept. */
 export function canonicalMountPoint(target: string): string {
@@ -25,11 +24,11 @@ export function canonicalMountPoint(target: string): string {
 async function detachOnce(mountPoint: string): Promise<string | undefined> {
   // Lazy: a busy or dead mount is detached now and cleaned up when its last user goes away.
   try {
-    await execFileAsync("umount", ["-l", "-c", "--", mountPoint]);
+    await defaultSpawner().unmount(mountPoint, { lazy: true });
     return undefined;
   } catch (err) {
     try {
-      await execFileAsync("fusermount3", ["-u", "-z", "--", mountPoint]);
+      await defaultSpawner().run("fusermount3", ["-u", "-z", "--", mountPoint]);
       return undefined;
     } catch (err2) {
       return `${(err as Error).message.trim()}; ${(err2 as Error).message.trim()}`;

@@ -1,31 +1,22 @@
 /**
- * Bind-mounting an object we hold open, not a path: the source is /proc/<our pid>/fd/<n> and mount(8) is told not to
- * canonicalise it (CVE-2021-25741: a canonicalised fd path is a path name again, and the race is back). After the
- * mount the target must show the same device and inode as the fd, otherwise it is unmounted and the call fails.
+ * Bind-mounting an object we hold open, not a path: the source is /proc/<our pid>/fd/<n> and is never canonicalised
+ * (CVE-2021-25741: a canonicalised fd path is a path name again, and the race is back) — the spawner's helper passes
+ * it to mount(2) as it is (mount(8) --no-canonicalize without the helper). After the mount the target must show the
+ * same device and inode as the fd, otherwise it is unmounted and the call fails.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import { promisify } from "node:util";
+import { MountCallError, defaultSpawner, type MountOp } from "../spawner/index.js";
 import { SafePathError } from "./errors.js";
 import { fdPathForChild } from "./fd-path.js";
 import { readMountInfo, topMountAt } from "./mountinfo.js";
 
-const run = promisify(execFile);
-
-function tool(name: "mount" | "umount"): string {
-  for (const dir of ["/usr/bin", "/bin", "/usr/sbin", "/sbin"]) {
-    const p = `${dir}/${name}`;
-    if (fs.existsSync(p)) return p;
-  }
-  return name;
-}
-
-async function mountCmd(args: string[], target: string): Promise<void> {
+/** The calls in one go (one helper round trip); if a later one fails, the bind the first one made is undone. */
+async function mountCalls(real: string, ops: MountOp[], target: string): Promise<void> {
   try {
-    await run(tool("mount"), args, { timeout: 30_000 });
+    await defaultSpawner().mount(real, ops);
   } catch (e) {
-    const stderr = (e as { stderr?: string }).stderr?.trim();
-    throw new SafePathError("MountFailed", target, `mount ${args.join(" ")} failed: ${stderr || String(e)}`);
+    if (e instanceof MountCallError && e.failedStep > 1) await unmountOnce(real).catch(() => undefined);
+    throw new SafePathError("MountFailed", target, `mount of ${target} failed: ${(e as Error).message}`);
   }
 }
 
@@ -50,10 +41,10 @@ function targetRealPath(target: string): string {
 export async function bindMountFd(fd: number, target: string, opts: BindMountOptions = {}): Promise<void> {
   const want = fs.fstatSync(fd);
   const real = targetRealPath(target);
-  await mountCmd(["--no-canonicalize", "--bind", fdPathForChild(fd), real], real);
+  const ops: MountOp[] = [{ op: "bind", source: fdPathForChild(fd) }, { op: "make-private" }];
+  if (opts.readOnly) ops.push({ op: "remount-read-only" });
+  await mountCalls(real, ops, real);
   try {
-    await mountCmd(["--no-canonicalize", "--make-private", real], real);
-    if (opts.readOnly) await mountCmd(["--no-canonicalize", "-o", "remount,bind,ro", real], real);
     const got = fs.lstatSync(real);
     if (got.dev !== want.dev || got.ino !== want.ino) {
       throw new SafePathError("VerifyFailed", target, `bind mount at ${target} is not the opened object (dev/inode differ)`);
@@ -70,12 +61,10 @@ export async function bindMountFd(fd: number, target: string, opts: BindMountOpt
 }
 
 async function unmountOnce(real: string, lazy = false): Promise<void> {
-  const args = ["--no-canonicalize", ...(lazy ? ["--lazy"] : []), real];
   try {
-    await run(tool("umount"), args, { timeout: 30_000 });
+    await defaultSpawner().unmount(real, { lazy });
   } catch (e) {
-    const stderr = (e as { stderr?: string }).stderr?.trim();
-    throw new SafePathError("MountFailed", real, `umount ${real} failed: ${stderr || String(e)}`);
+    throw new SafePathError("MountFailed", real, `umount ${real} failed: ${(e as Error).message}`);
   }
 }
 

@@ -130,7 +130,7 @@ export async function mountDirect(target: string, ops: MountOp[]): Promise<void>
       await runDirect(tool("mount"), args, { timeoutMs: 30_000 });
     } catch (e) {
       const why = e instanceof SpawnError ? e.stderr.trim() || e.message : String(e);
-      throw new MountCallError(`mount step ${i + 1} (mount ${args.join(" ")}): ${why}`);
+      throw new MountCallError(`mount step ${i + 1} (mount ${args.join(" ")}): ${why}`, undefined, i + 1);
     }
   }
 }
@@ -141,6 +141,6 @@ export async function unmountDirect(target: string, lazy: boolean): Promise<void
     await runDirect(tool("umount"), args, { timeoutMs: 30_000 });
   } catch (e) {
     const why = e instanceof SpawnError ? e.stderr.trim() || e.message : String(e);
-    throw new MountCallError(`umount ${args.join(" ")}: ${why}`);
+    throw new MountCallError(`umount ${args.join(" ")}: ${why}`, undefined, 1);
   }
 }

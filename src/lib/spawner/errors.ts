@@ -53,6 +53,8 @@ export class MountCallError extends Error {
     message: string,
     /** errno name ("EINVAL", "EBUSY" …), or undefined when mount(8) failed and only its message is known. */
     readonly errno?: string,
+    /** Which call failed (1-based): the ones before it were made, and the caller may have to undo them. */
+    readonly failedStep = 0,
   ) {
     super(message);
   }

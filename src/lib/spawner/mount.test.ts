@@ -108,6 +108,11 @@ for (const mode of ["helper", "direct"] as const) {
       expect(missing).toBeInstanceOf(MountCallError);
       expect((missing as Error).message).toContain("missing");
       if (mode === "helper") expect((missing as MountCallError).errno).toBe("ENOENT");
+      expect((missing as MountCallError).failedStep).toBe(1);
+      const b = path.join(base, "b");
+      const second = await sp.mount(b, [{ op: "new", fstype: "tmpfs", source: "tmpfs", flags: [], data: "size=1m" }, { op: "bind", source: path.join(base, "nope") }]).catch((e: unknown) => e);
+      expect(second).toMatchObject({ failedStep: 2 });
+      expect(at(b)).toHaveLength(1); // the first call was made: undoing it is the caller's decision
       await expect(sp.mount("relative", [{ op: "make-private" }])).rejects.toThrow(/absolute/);
       await expect(sp.mount(path.join(base, "a"), [{ op: "bind", source: "a\0b" }])).rejects.toThrow(/NUL/);
     });

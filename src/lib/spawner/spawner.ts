@@ -188,7 +188,7 @@ export class Spawner {
 function mountAnswer(r: Buffer[]): void {
   const s = (i: number) => r[i]?.toString("utf8") ?? "";
   if (s(0) === "ok") return;
-  if (s(0) === "error") throw new MountCallError(s(2), errnoName(Number(s(1))));
+  if (s(0) === "error") throw new MountCallError(s(2), errnoName(Number(s(1))), Number(s(3)) || 0);
   throw new MountCallError(`spawner helper answered ${JSON.stringify(s(0))} to a mount call`);
 }
 

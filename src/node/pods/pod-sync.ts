@@ -8,7 +8,10 @@
  *                                        done);
  *   - pod finished (Succeeded/Failed)  → make sure nothing of it runs; containers stay for `kubectl logs`;
  *   - otherwise                        → volumes, then the plan (init containers, starts, restarts with
- *                                        back-off), then the status.
+ *                                        back-off), then the status. A pod's first sync starts its sandbox while
+ *                                        the volumes are being mounted (the sandbox uses none of them); the
+ *                                        status reports it (PodReadyToStartContainers) only once the volumes are
+ *                                        ready, as the kubelet, which creates it after them, would.
  * Returns a delay after which to look again (back-off expiry, mount retry), or undefined.
  */
 import type { Pod } from "../../api/index.js";
@@ -178,20 +181,23 @@ export class PodSyncer {
     }
     later(left);
 
+    const sandbox = this.startSandboxEarly(pod, uid);
     let volumes;
     try {
       volumes = await ctx.volumes.setUpPod(pod);
       this.mountBackoff.forgetPrefix(uid);
       this.waitBackoff.forgetPrefix(uid);
     } catch (e) {
+      await sandbox;
       if (!(e instanceof VolumeSetUpError)) throw e;
       ctx.recorder.event(pod, "Warning", e.reason, e.message);
       const b = e.waiting ? this.waitBackoff : this.mountBackoff;
       b.next(uid, Date.now());
       later(b.get(uid));
-      await this.writeStatus(pod, false);
+      await this.writeStatus(pod, false, false);
       return requeue;
     }
+    await sandbox;
 
     const containers = (await ctx.index.refreshPod(uid)).filter((c) => c.kind === "container");
     const plan = planPod(pod, containers, ctx.backoff, Date.now());
@@ -245,7 +251,25 @@ export class PodSyncer {
     await ctx.statusWriter.write(pod, status);
   }
 
-  private async writeStatus(pod: Pod, terminal: boolean): Promise<void> {
+  /**
+   * A pod nothing of which runs yet gets its sandbox started now, beside the volume set-up; it never fails the sync:
+   * if it did not work, starting the first container tries again and reports why.
+   */
+  private startSandboxEarly(pod: Pod, uid: string): Promise<void> {
+    const { ctx } = this;
+    if (ctx.index.forPod(uid).length > 0 || !pod.metadata.name || !pod.metadata.namespace) return Promise.resolve();
+    return ctx.runtime
+      .ensurePodSandbox({ uid, name: pod.metadata.name, namespace: pod.metadata.namespace })
+      // Known to the index, the first container's start need not list every container to find its sandbox.
+      .then((sb) => ctx.index.add(sb.id))
+      .then(
+        () => undefined,
+        (err: unknown) => ctx.log.debug("early sandbox start failed; the first container start retries it", { uid, err }),
+      );
+  }
+
+  /** `volumesReady` false: the volumes are not set up, so no sandbox counts as ready (see startSandboxEarly). */
+  private async writeStatus(pod: Pod, terminal: boolean, volumesReady = true): Promise<void> {
     const { ctx } = this;
     const uid = pod.metadata.uid ?? "";
     const all = await ctx.index.refreshPod(uid);
@@ -254,7 +278,7 @@ export class PodSyncer {
       pod,
       containers: all.filter((c) => c.kind === "container"),
       waiting,
-      sandboxReady: all.some((c) => c.kind === "sandbox" && c.state === "running"),
+      sandboxReady: all.some((c) => c.kind === "sandbox" && c.state === "running") && (volumesReady || all.some((c) => c.kind === "container")),
       podIsTerminal: terminal,
       probes: (name, id) => ctx.probes.state(uid, name, id),
       hostIP: ctx.env.hostIP,

@@ -49,7 +49,7 @@ describe("re-adoption", () => {
         `setInterval(() => {}, 1000);`,
       ].join("\n"),
     );
-    const agent = spawn(process.execPath, ["--import", "tsx", script], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const agent = spawn(process.execPath, ["--import", "tsx", script], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CISTERN_SPAWNER: t.spawnerPath } });
     let out = "";
     let err = "";
     agent.stdout.on("data", (c: Buffer) => (out += c.toString()));
@@ -69,6 +69,22 @@ describe("re-adoption", () => {
     expect(await rt.waitContainer(id)).toMatchObject({ state: "exited", exitCode: 42, reason: "Error" });
     await rt.removePodSandbox(status.pod.uid);
     expect((await rt.listContainers()).filter((c) => c.pod.uid === status.pod.uid)).toEqual([]);
+  });
+
+  it("killing the spawner helper (SIGKILL) leaves containers and shims running; the next call starts a new helper", async () => {
+    const id = await t.rt.runContainer(podSpec({ command: ["sleep", "1000"] }));
+    const before = t.spawner.helperPid!;
+    const state = JSON.parse(fs.readFileSync(path.join(t.rootDir, "containers", id, "state.json"), "utf8")) as { shimPid: number; pid: number };
+    process.kill(before, "SIGKILL");
+    await expect.poll(() => fs.existsSync(`/proc/${before}`) && !/\) Z /.test(fs.readFileSync(`/proc/${before}/stat`, "utf8"))).toBe(false);
+    expect([fs.existsSync(`/proc/${state.shimPid}`), fs.existsSync(`/proc/${state.pid}`)]).toEqual([true, true]);
+    expect(await t.rt.containerStatus(id)).toMatchObject({ state: "running", pid: state.pid });
+    const other = await t.rt.runContainer(podSpec({ command: ["sleep", "1000"] }));
+    expect(t.spawner.helperPid).not.toBe(before);
+    expect(t.spawner.stats.directCalls).toBe(0);
+    await t.rt.stopContainer(id, 1);
+    await t.rt.stopContainer(other, 1);
+    expect(await t.rt.containerStatus(id)).toMatchObject({ state: "exited" });
   });
 
   it("a container whose shim was killed is still seen running through runc, and reported Unknown once gone", async () => {

@@ -3,16 +3,14 @@
  * relative symlink to /bin/busybox, a minimal /etc/passwd and /etc/group, and the usual top-level directories.
  * Its id is derived from the binary's hash, so an upgraded busybox gets a fresh image and old containers keep theirs.
  */
-import { execFile } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { childPath, mkdirBeneath, openBeneath, openParentBeneath, validateRelativePath } from "../../lib/safe-path/index.js";
+import { defaultSpawner } from "../../lib/spawner/index.js";
 import { RuntimeError } from "./errors.js";
 import { DEFAULT_PATH, type ImageConfig, type ProgressFn } from "./image-types.js";
 
-const run = promisify(execFile);
 const BUILD_VERSION = "1";
 const ROOT = { uid: 0, gid: 0 };
 
@@ -85,7 +83,7 @@ export async function buildBusyboxRootfs(rootfs: string, busyboxPath: string, on
   writeFileBeneath(rootfs, "etc/passwd", PASSWD, 0o644);
   writeFileBeneath(rootfs, "etc/group", GROUP, 0o644);
 
-  const { stdout } = await run(busyboxPath, ["--list-full"], { maxBuffer: 1 << 20 });
+  const { stdout } = await defaultSpawner().run(busyboxPath, ["--list-full"]);
   const applets = stdout.split("\n").map((l) => l.trim()).filter((l) => l && l !== "bin/busybox");
   let done = 0;
   for (const applet of applets) {

@@ -89,12 +89,16 @@ export function podHostname(pod: PodRef): string {
   return pod.name.slice(0, 63).replace(/[-.]+$/, "");
 }
 
-export function validateContainerSpec(spec: ContainerSpec): void {
-  if (!spec || typeof spec !== "object") throw invalid("container spec missing");
-  const { pod } = spec;
-  if (!pod || !POD_UID.test(pod.uid ?? "")) throw invalid(`pod uid ${JSON.stringify(pod?.uid)} is not valid`);
+/** The pod's uid, name and namespace reach paths, ids and the hostname: pattern-checked here. */
+export function validatePodRef(pod: PodRef | undefined): void {
+  if (!pod || typeof pod !== "object" || !POD_UID.test(pod.uid ?? "")) throw invalid(`pod uid ${JSON.stringify(pod?.uid)} is not valid`);
   if (!DNS_SUBDOMAIN.test(pod.name ?? "")) throw invalid(`pod name ${JSON.stringify(pod.name)} is not a DNS subdomain`);
   if (!DNS_LABEL.test(pod.namespace ?? "")) throw invalid(`namespace ${JSON.stringify(pod.namespace)} is not a DNS label`);
+}
+
+export function validateContainerSpec(spec: ContainerSpec): void {
+  if (!spec || typeof spec !== "object") throw invalid("container spec missing");
+  validatePodRef(spec.pod);
   if (!DNS_LABEL.test(spec.name ?? "")) throw invalid(`container name ${JSON.stringify(spec.name)} is not a DNS label`);
   if (spec.attempt !== undefined && (!Number.isInteger(spec.attempt) || spec.attempt < 0)) throw invalid("attempt must be a non-negative integer");
   if (typeof spec.image !== "string" || !spec.image) throw invalid("image is required");

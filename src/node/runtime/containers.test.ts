@@ -225,3 +225,31 @@ describe("containers", () => {
     expect(isRuntimeError(err, "ContainerNotFound")).toBe(true);
   });
 });
+
+describe("pod sandboxes", () => {
+  it("ensurePodSandbox starts the sandbox alone, once for concurrent callers, and containers join it", async () => {
+    const spec = podSpec({ command: ["hostname"] }, "early-sandbox");
+    const [a, b] = await Promise.all([t.rt.ensurePodSandbox(spec.pod), t.rt.ensurePodSandbox(spec.pod)]);
+    expect(a).toEqual(b);
+    const pods = (await t.rt.listContainers()).filter((c) => c.pod.uid === spec.pod.uid);
+    expect(pods.map((c) => [c.kind, c.state])).toEqual([["sandbox", "running"]]);
+    const id = await t.rt.runContainer(spec);
+    expect(await t.rt.waitContainer(id)).toMatchObject({ exitCode: 0 });
+    expect(await t.rt.ensurePodSandbox(spec.pod)).toEqual(a); // still the same one
+    expect(await readAll(await t.rt.readLogs(id))).toBe("early-sandbox\n");
+    await t.rt.removePodSandbox(spec.pod.uid);
+  });
+
+  it("ensurePodSandbox refuses a pod reference that could reach a path, and re-creates a dead sandbox", async () => {
+    await expect(t.rt.ensurePodSandbox({ uid: "../x", name: "p", namespace: "default" })).rejects.toMatchObject({ code: "InvalidSpec" });
+    await expect(t.rt.ensurePodSandbox({ uid: "u1", name: "Bad_Name", namespace: "default" })).rejects.toMatchObject({ code: "InvalidSpec" });
+    const pod = podSpec({}, "sandbox-again").pod;
+    const first = await t.rt.ensurePodSandbox(pod);
+    await t.rt.killContainer(first.id, "SIGKILL");
+    expect(await eventually(async () => (await t.rt.containerStatus(first.id)).state === "exited")).toBe(true);
+    const second = await t.rt.ensurePodSandbox(pod);
+    expect(second.id).toBe(first.id);
+    expect(second.pid).not.toBe(first.pid);
+    await t.rt.removePodSandbox(pod.uid);
+  });
+});

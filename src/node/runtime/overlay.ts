@@ -3,13 +3,10 @@
  * own upper/ and work/, mounted at bundle/rootfs. Containers therefore never modify the image, and each container's
  * changes disappear with it. The mount is made private so nothing propagates from or to it.
  */
-import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { isMountPoint, unmount } from "../../lib/safe-path/index.js";
+import { defaultSpawner } from "../../lib/spawner/index.js";
 import { RuntimeError } from "./errors.js";
-
-const run = promisify(execFile);
 
 /** overlayfs options are comma-separated and lowerdir uses ":"; the runtime's paths must not contain either. */
 export function checkOverlayPath(p: string): void {
@@ -23,11 +20,13 @@ export async function mountOverlay(lower: string, containerDir: string): Promise
   for (const p of [lower, upper, work, target]) checkOverlayPath(p);
   if (isMountPoint(target)) return target; // already mounted: repeat calls are harmless
   try {
-    await run("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${lower},upperdir=${upper},workdir=${work}`, target], { timeout: 30_000 });
-    await run("mount", ["--make-private", target], { timeout: 30_000 });
+    await defaultSpawner().mount(target, [
+      { op: "new", fstype: "overlay", source: "overlay", flags: [], data: `lowerdir=${lower},upperdir=${upper},workdir=${work}` },
+      { op: "make-private" },
+    ]);
   } catch (e) {
     await unmount(target).catch(() => undefined);
-    throw new RuntimeError("RuncFailed", `overlay mount for ${target} failed: ${(e as { stderr?: string }).stderr?.trim() || String(e)}`, { cause: e });
+    throw new RuntimeError("RuncFailed", `overlay mount for ${target} failed: ${(e as Error).message}`, { cause: e });
   }
   return target;
 }

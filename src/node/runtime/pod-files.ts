@@ -3,15 +3,12 @@
  * /etc/hosts (localhost plus the pod's hostname), /etc/resolv.conf (the host's: pods use the host network), and a
  * tmpfs for /dev/shm so containers of a pod share POSIX shared memory as they share the IPC namespace.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { isMountPoint, unmount } from "../../lib/safe-path/index.js";
+import { defaultSpawner } from "../../lib/spawner/index.js";
 import { RuntimeError } from "./errors.js";
 import type { PodFiles } from "./oci-spec.js";
-
-const run = promisify(execFile);
 
 export function podFilesOf(sandboxDir: string): PodFiles {
   return {
@@ -38,10 +35,13 @@ export async function writePodFiles(sandboxDir: string, hostname: string): Promi
   fs.mkdirSync(f.shm, { recursive: true, mode: 0o1777 });
   if (!isMountPoint(f.shm)) {
     try {
-      await run("mount", ["-t", "tmpfs", "-o", "size=65536k,mode=1777,nosuid,nodev,noexec", "shm", f.shm], { timeout: 30_000 });
-      await run("mount", ["--make-private", f.shm], { timeout: 30_000 });
+      await defaultSpawner().mount(f.shm, [
+        { op: "new", fstype: "tmpfs", source: "shm", flags: ["nosuid", "nodev", "noexec"], data: "size=65536k,mode=1777" },
+        { op: "make-private" },
+      ]);
     } catch (e) {
-      throw new RuntimeError("RuncFailed", `pod shm mount failed: ${(e as { stderr?: string }).stderr?.trim() || String(e)}`, { cause: e });
+      await unmount(f.shm).catch(() => undefined);
+      throw new RuntimeError("RuncFailed", `pod shm mount failed: ${(e as Error).message}`, { cause: e });
     }
   }
   return f;

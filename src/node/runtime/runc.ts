@@ -1,10 +1,10 @@
-/** Thin wrapper over the runc CLI (argument vectors only), scoped to this runtime's own --root directory. */
-import { execFile } from "node:child_process";
+/**
+ * Thin wrapper over the runc CLI (argument vectors only), scoped to this runtime's own --root directory. runc is
+ * started by the spawner's helper, so this (possibly large) process does not fork for it.
+ */
 import * as os from "node:os";
-import { promisify } from "node:util";
+import { defaultSpawner } from "../../lib/spawner/index.js";
 import { RuntimeError } from "./errors.js";
-
-const run = promisify(execFile);
 
 export interface RuncContainerState {
   id: string;
@@ -38,7 +38,7 @@ export class Runc {
   ) {}
 
   private exec(args: string[]): Promise<{ stdout: string; stderr: string }> {
-    return run(this.binary, ["--root", this.root, ...args], { timeout: 30_000, maxBuffer: 4 << 20 });
+    return defaultSpawner().run(this.binary, ["--root", this.root, ...args], { timeoutMs: 30_000 });
   }
 
   /** runc's view of a container, or undefined if runc does not know it. */
@@ -81,7 +81,7 @@ export class Runc {
   }
 
   async version(): Promise<string> {
-    const { stdout } = await run(this.binary, ["--version"], { timeout: 10_000 });
+    const { stdout } = await defaultSpawner().run(this.binary, ["--version"], { timeoutMs: 10_000 });
     return stdout;
   }
 }

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createLogger, type Logger } from "../../lib/log.js";
 import { DEFAULT_BUSYBOX } from "./busybox-image.js";
 import { containerProcess } from "./container-process.js";
-import { podHostname, validateContainerSpec, type ContainerSpec } from "./container-spec.js";
+import { podHostname, validateContainerSpec, validatePodRef, type ContainerSpec, type PodRef } from "./container-spec.js";
 import { ContainerStore, newContainerId, sandboxIdFor, type ContainerRecord } from "./container-store.js";
 import type { RuntimeContext } from "./context.js";
 import { RuntimeError } from "./errors.js";
@@ -120,6 +120,18 @@ export class Runtime {
 
   listImages(): ImageInfo[] {
     return this.ctx.images.store.list();
+  }
+
+  /**
+   * Make sure the pod's sandbox runs (creating it, or re-creating it if it died), without starting any container.
+   * runContainer does the same on its own; calling this first lets the sandbox start while the pod's volumes are
+   * still being mounted. Concurrent calls for one pod create one sandbox. Errors: InvalidSpec, ImageNotFound,
+   * RuncFailed.
+   */
+  async ensurePodSandbox(pod: PodRef): Promise<{ id: string; pid: number }> {
+    validatePodRef(pod);
+    const sb = await ensureSandbox(this.ctx, { uid: pod.uid, name: pod.name, namespace: pod.namespace });
+    return { id: sb.id, pid: sb.pid };
   }
 
   /**

@@ -1,12 +1,13 @@
 /**
  * Starting cistern-shim for a container and reading what it records. The shim runs detached (its own session), so
  * it and the container survive the agent; the agent learns the outcome of the start over a pipe (fd 3: "ok <pid>" or
- * "error <text>") and everything after that from state.json, which only the shim writes.
+ * "error <text>") and everything after that from state.json, which only the shim writes. The spawner's helper
+ * forks it, so starting a container does not fork the agent's process.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { defaultSpawner, isSpawnError } from "../../lib/spawner/index.js";
 import { RuntimeError } from "./errors.js";
 
 export interface ShimState {
@@ -69,7 +70,6 @@ export async function startShim(o: StartShimOptions): Promise<number> {
     throw new RuntimeError("ShimMissing", `container shim not found at ${o.shimPath}: run \`npm run build\` (needs gcc)`);
   }
   const d = (f: string) => path.join(o.containerDir, f);
-  const shimLog = fs.openSync(d("shim.log"), "a", 0o600);
   const args = [
     "run",
     "--id", o.id,
@@ -82,29 +82,16 @@ export async function startShim(o: StartShimOptions): Promise<number> {
     "--runc-log", d("runc.log"),
     "--sync-fd", "3",
   ];
-  const child = spawn(o.shimPath, args, { detached: true, stdio: ["ignore", "ignore", shimLog, "pipe"] });
-  fs.closeSync(shimLog);
-  const sync = child.stdio[3] as NodeJS.ReadableStream;
-  let answer = "";
-  sync.setEncoding("utf8");
-  let timedOut = false;
-  await new Promise<void>((resolve) => {
-    // runc normally answers in well under a second; a start stuck this long is abandoned (and cleaned up by the caller).
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (child.pid) process.kill(-child.pid, "SIGKILL");
-      resolve();
-    }, START_TIMEOUT_MS);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    sync.on("data", (c: string) => (answer += c));
-    sync.on("end", done);
-    sync.on("error", done);
-    child.on("error", done);
-  });
-  child.unref();
+  // runc normally answers in well under a second; a start stuck this long is abandoned (the shim's process group is
+  // killed) and cleaned up by the caller.
+  let started;
+  try {
+    started = await defaultSpawner().startDetached({ file: o.shimPath, args, stderrPath: d("shim.log"), timeoutMs: START_TIMEOUT_MS });
+  } catch (e) {
+    if (!isSpawnError(e)) throw e;
+    throw new RuntimeError("RuncFailed", `container ${o.id}: cannot start the shim: ${e.message}`, { cause: e });
+  }
+  const { text: answer, timedOut } = started;
   if (timedOut) throw new RuntimeError("RuncFailed", `container ${o.id} did not start within ${START_TIMEOUT_MS / 1000}s`);
   const m = /^ok (\d+)/.exec(answer);
   if (m) return Number(m[1]);

@@ -1,7 +1,8 @@
 /**
- * Test support (not exported from index.ts): compiles native/shim into a temp dir (tests do not depend on a prior
- * `npm run build`), makes a runtime over a fresh rootDir, and at the end removes every container and checks that no
- * mount is left under the rootDir. These tests need root, runc and overlayfs; they fail (never skip) without them.
+ * Test support (not exported from index.ts): compiles native/shim and native/spawner into a temp dir (tests do not
+ * depend on a prior `npm run build`), points the process-wide spawner at that helper (or at direct spawning), makes
+ * a runtime over a fresh rootDir, and at the end removes every container and checks that no mount is left under the
+ * rootDir. These tests need root, runc and overlayfs; they fail (never skip) without them.
  */
 import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -14,6 +15,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { expect } from "vitest";
 import { createLogger } from "../../lib/log.js";
 import { mountsAtOrBelow } from "../../lib/safe-path/index.js";
+import { configureSpawner, type Spawner } from "../../lib/spawner/index.js";
+import { buildSpawnerForTests } from "../../lib/spawner/test-support.js";
 import type { ContainerSpec } from "./container-spec.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 
@@ -41,13 +44,18 @@ export interface TestRuntime {
   rootDir: string;
   base: string;
   shimPath: string;
+  /** The helper binary the process-wide spawner uses (undefined: direct); child agents get it as $CISTERN_SPAWNER. */
+  spawnerPath?: string;
+  spawner: Spawner;
   /** Tear down: remove every container of this runtime, assert no mount remains, delete the tree. */
   cleanup(): Promise<void>;
 }
 
-export async function makeTestRuntime(prefix: string): Promise<TestRuntime> {
+export async function makeTestRuntime(prefix: string, opts: { spawner?: "helper" | "direct" } = {}): Promise<TestRuntime> {
   requireRoot();
   const shimPath = buildShimForTests();
+  const spawnerPath = opts.spawner === "direct" ? undefined : buildSpawnerForTests();
+  const spawner = configureSpawner({ helperPath: spawnerPath });
   const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
   const rootDir = path.join(base, "data");
   const rt = await createRuntime({ rootDir, shimPath, log: createLogger("runtime-test") });
@@ -56,6 +64,8 @@ export async function makeTestRuntime(prefix: string): Promise<TestRuntime> {
     rootDir,
     base,
     shimPath,
+    spawnerPath,
+    spawner,
     async cleanup() {
       const fresh = await createRuntime({ rootDir, shimPath, log: createLogger("runtime-test") });
       for (const c of await fresh.listContainers()) await fresh.removeContainer(c.id);
