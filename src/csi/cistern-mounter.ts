@@ -218,15 +218,15 @@ export class CisternMounter implements NodeMounter, FileSystemRootAccess {
    * client connection that never goes away, and FileSystemInUse). Root mounts are never held across
    * operations, so any record of ours that no operation in this process holds is stale: release it.
    */
-  private async releaseStaleRootMounts(fileSystemId: string): Promise<void> {
-    if (this.rootSwept.has(fileSystemId)) return;
+  async releaseStaleRootMounts(fileSystemId?: string): Promise<void> {
+    if (this.rootSwept.has(fileSystemId ?? "*") || this.rootSwept.has("*")) return;
     const held = new Set(this.rootHeld.values());
     for (const m of await this.o.ext.list({ FileSystemId: fileSystemId, NodeId: this.rootNodeId })) {
       if (held.has(m.MountId)) continue;
       await this.o.ext.release(m.MountId);
       this.o.log.info("released a stale EFS root mount left by an earlier controller", { fileSystemId, mountId: m.MountId });
     }
-    this.rootSwept.add(fileSystemId);
+    this.rootSwept.add(fileSystemId ?? "*");
   }
 
   private readonly rootSwept = new Set<string>();

@@ -105,6 +105,8 @@ export function createEfsCsiDriver(config: EfsCsiDriverConfig): EfsCsiDriver {
       controllerPrincipalArn: config.controllerPrincipalArn,
       log: log.child("mounter"),
     });
+    // Release what a killed predecessor left (root mounts live for one DeleteVolume only); retried lazily per file system.
+    void (mounter as CisternMounter).releaseStaleRootMounts().catch(() => undefined);
   } else {
     mounter = new EfsUtilsMounter();
   }
