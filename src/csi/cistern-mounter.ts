@@ -220,8 +220,11 @@ export class CisternMounter implements NodeMounter, FileSystemRootAccess {
    */
   async releaseStaleRootMounts(fileSystemId?: string): Promise<void> {
     if (this.rootSwept.has(fileSystemId ?? "*") || this.rootSwept.has("*")) return;
+    const listed = await this.o.ext.list({ FileSystemId: fileSystemId, NodeId: this.rootNodeId });
+    // A root mount being made right now may be listed before its reply names it: sweep another time.
+    if (this.rootMounting > 0) return;
     const held = new Set(this.rootHeld.values());
-    for (const m of await this.o.ext.list({ FileSystemId: fileSystemId, NodeId: this.rootNodeId })) {
+    for (const m of listed) {
       if (held.has(m.MountId)) continue;
       await this.o.ext.release(m.MountId);
       this.o.log.info("released a stale EFS root mount left by an earlier controller", { fileSystemId, mountId: m.MountId });
@@ -231,16 +234,20 @@ export class CisternMounter implements NodeMounter, FileSystemRootAccess {
 
   private readonly rootSwept = new Set<string>();
   private readonly rootHeld = new Map<symbol, string>();
+  private rootMounting = 0;
 
   async withFileSystemRoot<T>(fileSystemId: string, fn: (rootDir: string) => Promise<T>): Promise<T> {
     this.dataRoot();
     await this.releaseStaleRootMounts(fileSystemId).catch((err) => this.o.log.warn("could not sweep stale EFS root mounts", { fileSystemId, err }));
     let reply: MountReply;
     const token = Symbol(fileSystemId);
+    this.rootMounting++;
     try {
       reply = await this.o.ext.mount({ FileSystemId: fileSystemId, Path: "/", PrincipalArn: this.o.controllerPrincipalArn, SecureTransport: true, NodeId: this.rootNodeId });
     } catch (e) {
       throw mountFailure(e, `mounting the root of ${fileSystemId}`);
+    } finally {
+      this.rootMounting--;
     }
     this.rootHeld.set(token, reply.MountId);
     try {
