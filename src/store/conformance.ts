@@ -7,6 +7,11 @@
  * FutureRevision; byte-wise list order, prefix boundaries, pagination and count; watch (history
  * then live, prefixes, cancel, compacted start, event shapes); compaction; TTL; concurrent CAS;
  * and, when the factory can reopen, restart durability.
+ *
+ * Revisions are checked relative to the backend's own: a fresh backend may start at any revision
+ * (a new etcd prefix starts wherever the cluster is) and only the contract's relations are
+ * asserted (strictly increasing, never reused, a write's revision is its modRevision and its
+ * event's). A single-writer backend sets `contiguousRevisions` to have contiguity checked as well.
  */
 import { compactionSection } from "./conformance/compaction.js";
 import { concurrencySection } from "./conformance/concurrency.js";

@@ -1,62 +1,75 @@
 /** Create, update, delete: the conditional writes and their error codes. */
 import { isStoreError } from "../types.js";
-import { bytes, text, type Section } from "./harness.js";
+import { bytes, eventsSince, text, type Section } from "./harness.js";
 
-export function crudSection({ t, open }: Section): void {
+export function crudSection({ t, open, rev }: Section): void {
   const { describe, it, expect } = t;
 
   describe("create / update / delete", () => {
-    it("starts empty at revision 0", async () => {
+    it("starts with no keys, its compaction floor at or below its current revision", async () => {
       const b = await open();
-      expect(await b.currentRevision()).toBe(0);
-      expect(await b.compactRevision()).toBe(0);
+      const r0 = await b.currentRevision();
+      expect(Number.isSafeInteger(r0) && r0 >= 0).toBe(true);
+      expect(await b.compactRevision()).toBeLessThanOrEqual(r0);
       expect((await b.get("/a")).kv).toBeUndefined();
+      expect((await b.list({ prefix: "" })).items).toEqual([]);
+      expect((await b.count("")).count).toBe(0);
     });
 
     it("create assigns the next revision as create and mod revision", async () => {
       const b = await open();
+      const r0 = await b.currentRevision();
       const kv = await b.create("/a", bytes("one"));
-      expect(kv).toMatchObject({ key: "/a", createRevision: 1, modRevision: 1, lease: 0 });
+      rev.next(r0, kv.modRevision);
+      expect(kv).toMatchObject({ key: "/a", createRevision: kv.modRevision, lease: 0 });
       expect(text(kv.value)).toBe("one");
       const got = await b.get("/a");
-      expect(got.revision).toBe(1);
-      expect(got.kv).toMatchObject({ key: "/a", createRevision: 1, modRevision: 1 });
+      await rev.servedAtCurrent(b, got.revision, kv.modRevision);
+      expect(got.kv).toMatchObject({ key: "/a", createRevision: kv.modRevision, modRevision: kv.modRevision });
       expect(text(got.kv?.value)).toBe("one");
     });
 
     it("create of a live key fails with KeyExists carrying the current value", async () => {
       const b = await open();
-      await b.create("/a", bytes("one"));
+      const r0 = await b.currentRevision();
+      const c = await b.create("/a", bytes("one"));
       const err = await b.create("/a", bytes("two")).catch((e) => e);
       expect(isStoreError(err, "KeyExists")).toBe(true);
-      expect(err.current).toMatchObject({ key: "/a", modRevision: 1 });
+      expect(err.current).toMatchObject({ key: "/a", modRevision: c.modRevision });
       expect(text(err.current.value)).toBe("one");
-      expect(await b.currentRevision()).toBe(1);
+      await rev.current(b, c.modRevision);
+      expect((await eventsSince(b, r0)).map((e) => e.revision)).toEqual([c.modRevision]);
     });
 
     it("update with the current modRevision succeeds and keeps createRevision", async () => {
       const b = await open();
-      await b.create("/other", bytes("x"));
+      const other = await b.create("/other", bytes("x"));
       const c = await b.create("/a", bytes("one"));
       const u = await b.update("/a", bytes("two"), c.modRevision);
-      expect(u).toMatchObject({ key: "/a", createRevision: 2, modRevision: 3 });
+      rev.sequence(other.modRevision, [c.modRevision, u.modRevision]);
+      expect(u).toMatchObject({ key: "/a", createRevision: c.modRevision });
+      expect((await b.get("/a")).kv).toMatchObject({ createRevision: c.modRevision, modRevision: u.modRevision });
       expect(text((await b.get("/a")).kv?.value)).toBe("two");
     });
 
     it("update with a stale modRevision fails with Conflict carrying the current value", async () => {
       const b = await open();
+      const r0 = await b.currentRevision();
       const c = await b.create("/a", bytes("one"));
-      await b.update("/a", bytes("two"), c.modRevision);
+      const u = await b.update("/a", bytes("two"), c.modRevision);
       const err = await b.update("/a", bytes("three"), c.modRevision).catch((e) => e);
       expect(isStoreError(err, "Conflict")).toBe(true);
-      expect(err.current).toMatchObject({ key: "/a", modRevision: 2 });
+      expect(err.current).toMatchObject({ key: "/a", modRevision: u.modRevision });
       expect(text(err.current.value)).toBe("two");
-      expect(await b.currentRevision()).toBe(2);
+      expect(text((await b.get("/a")).kv?.value)).toBe("two");
+      await rev.current(b, u.modRevision);
+      expect((await eventsSince(b, r0)).map((e) => e.revision)).toEqual([c.modRevision, u.modRevision]);
     });
 
     it("update of a missing or deleted key fails with NotFound", async () => {
       const b = await open();
-      await expect(b.update("/missing", bytes("x"), 1)).rejects.toMatchObject({ code: "NotFound" });
+      const r0 = await b.currentRevision();
+      await expect(b.update("/missing", bytes("x"), r0 + 1)).rejects.toMatchObject({ code: "NotFound" });
       const c = await b.create("/a", bytes("one"));
       await b.delete("/a");
       await expect(b.update("/a", bytes("x"), c.modRevision)).rejects.toMatchObject({ code: "NotFound" });
@@ -64,13 +77,17 @@ export function crudSection({ t, open }: Section): void {
 
     it("delete without an expected revision returns the last value at the tombstone revision", async () => {
       const b = await open();
-      await b.create("/a", bytes("one"));
-      const u = await b.update("/a", bytes("two"), 1);
+      const c = await b.create("/a", bytes("one"));
+      const u = await b.update("/a", bytes("two"), c.modRevision);
       const d = await b.delete("/a");
-      expect(d).toMatchObject({ key: "/a", createRevision: 1, modRevision: u.modRevision + 1 });
+      rev.next(u.modRevision, d.modRevision);
+      expect(d).toMatchObject({ key: "/a", createRevision: c.modRevision });
       expect(text(d.value)).toBe("two");
       expect((await b.get("/a")).kv).toBeUndefined();
-      expect(await b.currentRevision()).toBe(3);
+      // The tombstone revision is where the key ends: live just below it, gone at it.
+      expect(text((await b.get("/a", d.modRevision - 1)).kv?.value)).toBe("two");
+      expect((await b.get("/a", d.modRevision)).kv).toBeUndefined();
+      await rev.current(b, d.modRevision);
     });
 
     it("delete with the expected revision succeeds, with a stale one fails with Conflict", async () => {
@@ -82,38 +99,51 @@ export function crudSection({ t, open }: Section): void {
       expect(err.current).toMatchObject({ modRevision: u.modRevision });
       expect((await b.get("/a")).kv?.modRevision).toBe(u.modRevision);
       const d = await b.delete("/a", u.modRevision);
-      expect(d.modRevision).toBe(u.modRevision + 1);
+      rev.next(u.modRevision, d.modRevision);
+      expect((await b.get("/a")).kv).toBeUndefined();
     });
 
     it("delete of a missing or already deleted key fails with NotFound and writes nothing", async () => {
       const b = await open();
+      const r0 = await b.currentRevision();
       await expect(b.delete("/missing")).rejects.toMatchObject({ code: "NotFound" });
-      await b.create("/a", bytes("one"));
-      await b.delete("/a");
+      const c = await b.create("/a", bytes("one"));
+      const d = await b.delete("/a");
       await expect(b.delete("/a")).rejects.toMatchObject({ code: "NotFound" });
-      await expect(b.delete("/a", 2)).rejects.toMatchObject({ code: "NotFound" });
-      expect(await b.currentRevision()).toBe(2);
+      await expect(b.delete("/a", d.modRevision)).rejects.toMatchObject({ code: "NotFound" });
+      await expect(b.delete("/a", c.modRevision)).rejects.toMatchObject({ code: "NotFound" });
+      await rev.current(b, d.modRevision);
+      expect((await eventsSince(b, r0)).map((e) => [e.type, e.revision])).toEqual([
+        ["put", c.modRevision],
+        ["delete", d.modRevision],
+      ]);
     });
 
     it("create after delete starts a new incarnation with a new createRevision", async () => {
       const b = await open();
       await b.create("/a", bytes("one"));
-      await b.delete("/a");
+      const d = await b.delete("/a");
       const again = await b.create("/a", bytes("again"));
-      expect(again).toMatchObject({ createRevision: 3, modRevision: 3 });
-      const u = await b.update("/a", bytes("again2"), 3);
-      expect(u).toMatchObject({ createRevision: 3, modRevision: 4 });
+      rev.next(d.modRevision, again.modRevision);
+      expect(again.createRevision).toBe(again.modRevision);
+      const u = await b.update("/a", bytes("again2"), again.modRevision);
+      rev.next(again.modRevision, u.modRevision);
+      expect(u.createRevision).toBe(again.modRevision);
     });
 
-    it("every write takes exactly the next revision", async () => {
+    it("every write takes a new, higher revision, which is the key's modRevision; a failed write takes none", async () => {
       const b = await open();
+      const r0 = await b.currentRevision();
       const revs: number[] = [];
       for (let i = 0; i < 5; i++) revs.push((await b.create(`/k${i}`, bytes("v"))).modRevision);
       revs.push((await b.update("/k0", bytes("w"), revs[0])).modRevision);
       revs.push((await b.delete("/k1")).modRevision);
-      expect(revs).toEqual([1, 2, 3, 4, 5, 6, 7]);
-      await b.create("/k0", bytes("dup")).catch(() => undefined);
-      expect(await b.currentRevision()).toBe(7);
+      rev.sequence(r0, revs);
+      expect((await b.get("/k0")).kv?.modRevision).toBe(revs[5]);
+      expect((await b.get("/k4")).kv?.modRevision).toBe(revs[4]);
+      await expect(b.create("/k0", bytes("dup"))).rejects.toMatchObject({ code: "KeyExists" });
+      await rev.current(b, revs[6]);
+      expect((await eventsSince(b, r0)).map((e) => e.revision)).toEqual(revs);
     });
 
     it("stores arbitrary bytes and empty values", async () => {
@@ -136,8 +166,10 @@ export function crudSection({ t, open }: Section): void {
 
     it("refuses values above the size limit with TooLarge", async () => {
       const b = await open();
+      const r0 = await b.currentRevision();
       await expect(b.create("/big", new Uint8Array(2 * 1024 * 1024))).rejects.toMatchObject({ code: "TooLarge" });
-      expect(await b.currentRevision()).toBe(0);
+      await rev.current(b, r0);
+      expect(await eventsSince(b, r0)).toEqual([]);
     });
 
     it("refuses malformed keys", async () => {

@@ -1,49 +1,52 @@
 /** Restart: what a durable backend must still hold after close and reopen. */
 import { bytes, record, text, type Section } from "./harness.js";
 
-export function durabilitySection({ t, open, reopen }: Section): void {
+export function durabilitySection({ t, open, reopen, rev }: Section): void {
   const { describe, it, expect } = t;
   if (!reopen) return;
 
   describe("restart", () => {
     it("keeps data, history, the floor and the revision counter across close and reopen", async () => {
       const b = await open();
-      await b.create("/a", bytes("1")); // 1
-      await b.update("/a", bytes("2"), 1); // 2
-      await b.create("/b", bytes("b")); // 3
-      await b.update("/a", bytes("3"), 2); // 4
-      await b.compact(2);
+      const v1 = await b.create("/a", bytes("1"));
+      const v2 = await b.update("/a", bytes("2"), v1.modRevision);
+      const other = await b.create("/b", bytes("b"));
+      const v3 = await b.update("/a", bytes("3"), v2.modRevision);
+      await b.compact(v2.modRevision);
       await b.close();
       const again = await reopen(b);
-      expect(await again.currentRevision()).toBe(4);
-      expect(await again.compactRevision()).toBe(2);
+      await rev.current(again, v3.modRevision);
+      expect(await again.compactRevision()).toBe(v2.modRevision);
       expect(text((await again.get("/a")).kv?.value)).toBe("3");
-      expect(text((await again.get("/a", 3)).kv?.value)).toBe("2");
-      await expect(again.get("/a", 1)).rejects.toMatchObject({ code: "Compacted" });
-      const rec = record(again, "/", 2);
+      expect(text((await again.get("/a", other.modRevision)).kv?.value)).toBe("2");
+      await expect(again.get("/a", v1.modRevision)).rejects.toMatchObject({ code: "Compacted" });
+      const rec = record(again, "/", v2.modRevision);
       await rec.until(() => rec.events.length >= 2);
-      expect(rec.events.map((e) => e.revision)).toEqual([3, 4]);
+      expect(rec.events.map((e) => e.revision)).toEqual([other.modRevision, v3.modRevision]);
       rec.handle.cancel();
     });
 
     it("never reuses a revision after restart, even when the newest rows were compacted away", async () => {
       const b = await open();
       await b.create("/a", bytes("1"));
-      await b.delete("/a");
-      await b.compact(2);
+      const tombstone = await b.delete("/a");
+      await b.compact(tombstone.modRevision);
       await b.close();
       const again = await reopen(b);
-      expect(await again.currentRevision()).toBe(2);
-      expect(await again.create("/a", bytes("x"))).toMatchObject({ modRevision: 3, createRevision: 3 });
+      await rev.current(again, tombstone.modRevision);
+      const fresh = await again.create("/a", bytes("x"));
+      rev.next(tombstone.modRevision, fresh.modRevision);
+      expect(fresh.createRevision).toBe(fresh.modRevision);
     });
 
     it("expires TTL keys written before the restart", async () => {
       const b = await open();
-      await b.create("/ttl", bytes("x"), { ttlSeconds: 1 });
+      const kv = await b.create("/ttl", bytes("x"), { ttlSeconds: 1 });
       await b.close();
       const again = await reopen(b);
-      const rec = record(again, "/", 1);
+      const rec = record(again, "/", kv.modRevision);
       await rec.until(() => rec.events.some((e) => e.type === "delete"));
+      expect(rec.events.find((e) => e.type === "delete")).toMatchObject({ kv: { key: "/ttl", createRevision: kv.modRevision } });
       expect((await again.get("/ttl")).kv).toBeUndefined();
       rec.handle.cancel();
     });

@@ -1,9 +1,14 @@
 /**
  * What a conformance section needs: the test API (passed in, so production code that imports the
  * store never loads vitest), a way to open backends that are closed after each test, and helpers.
+ *
+ * Revisions are relative: a test reads `currentRevision()` after open and names every later
+ * revision by the write that produced it. A fresh backend need not start at 0 (a new etcd prefix
+ * starts wherever the cluster is), and only single-writer backends number their writes 1, 2, 3.
  */
 import type * as Vitest from "vitest";
 import type { Backend, StoreError, StoreEvent, WatchHandle } from "../types.js";
+import { revisionChecks, type RevisionChecks } from "./revisions.js";
 
 export interface TestApi {
   describe: typeof Vitest.describe;
@@ -20,6 +25,13 @@ export interface BackendFactory {
    * the restart sections are not registered (a memory store has nothing to restart from).
    */
   reopen?(previous: Backend): Promise<Backend>;
+  /**
+   * True when the backend alone assigns its revisions, so that each successful write takes exactly
+   * the next one and nothing else moves the counter (SQLite, memory). The suite then checks
+   * contiguity too. Leave it unset for etcd: its revision counts every write in the cluster (other
+   * prefixes, lease expiries), so the contract there is only "strictly increasing, never reused".
+   */
+  contiguousRevisions?: boolean;
 }
 
 export interface Section {
@@ -27,6 +39,8 @@ export interface Section {
   /** Opens a backend that is closed after the current test. */
   open(): Promise<Backend>;
   reopen?(previous: Backend): Promise<Backend>;
+  /** Revision assertions, exact where the factory declared contiguous revisions. */
+  rev: RevisionChecks;
 }
 
 export function makeSection(t: TestApi, factory: BackendFactory): Section {
@@ -40,6 +54,7 @@ export function makeSection(t: TestApi, factory: BackendFactory): Section {
   };
   return {
     t,
+    rev: revisionChecks(t.expect, factory.contiguousRevisions === true),
     open: async () => track(await factory.open()),
     reopen: factory.reopen && (async (previous) => track(await (factory.reopen as NonNullable<BackendFactory["reopen"]>)(previous))),
   };
@@ -101,4 +116,23 @@ export function record(b: Backend, prefix: string, afterRevision: number): Recor
 /** Resolves after the event loop has gone round a few times (lets queued deliveries happen). */
 export async function settle(turns = 5): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));
+}
+
+let markers = 0;
+
+/**
+ * Every event in the backend's namespace above `after`, up to a marker key written now. This shows
+ * on any backend that a failed write wrote nothing (it has no event), where "the current revision
+ * did not move" holds only when nothing else writes. The marker key stays: call this last.
+ */
+export async function eventsSince(b: Backend, after: number): Promise<StoreEvent[]> {
+  const marker = await b.create(`/~marker/${++markers}`, new Uint8Array(0));
+  const rec = record(b, "", after);
+  try {
+    await rec.until(() => rec.errors.length > 0 || rec.events.some((e) => e.revision >= marker.modRevision));
+  } finally {
+    rec.handle.cancel();
+  }
+  if (rec.errors.length > 0) throw rec.errors[0];
+  return rec.events.filter((e) => e.revision < marker.modRevision);
 }

@@ -17,4 +17,5 @@ backendConformance(vitest, "sqlite", {
     return SqliteBackend.open(join(dir, "state.db"));
   },
   reopen: async (previous) => SqliteBackend.open(previous.name.slice("sqlite://".length)),
+  contiguousRevisions: true,
 });
