@@ -42,9 +42,10 @@ static int valid_id(const struct field *f) {
   return 1;
 }
 
-/* Handle every complete frame in buf[0..*len); keep the rest. */
+/* Handle every complete frame in buf[0..*len); keep the rest. Then say which requests were taken. */
 static void consume(char *buf, size_t *len) {
   size_t at = 0;
+  char last[24] = "";
   while (*len - at >= 4) {
     uint32_t flen = u32_at(buf + at);
     if (flen > MAX_REQUEST_BYTES) fatal("request frame too large");
@@ -52,9 +53,11 @@ static void consume(char *buf, size_t *len) {
     int n;
     if (parse_fields(buf + at + 4, flen, fields, MAX_FIELDS, &n) != 0) fatal("malformed request frame");
     if (n < 2 || !valid_id(&fields[0])) fatal("a request needs an id (1 to 20 digits) and an operation");
+    snprintf(last, sizeof last, "%.*s", (int)fields[0].len, fields[0].p);
     handle_request(fields, n);
     at += 4 + (size_t)flen;
   }
+  if (last[0]) say("accepted", last, NULL, -1);
   memmove(buf, buf + at, *len - at);
   *len -= at;
 }

@@ -7,7 +7,8 @@
  * count followed by that many bytes of fields; a field is a little-endian u32 byte count followed by its bytes. The
  * first field of every request and response is the request id (1..20 decimal digits, echoed back), the second the
  * operation or the outcome. The helper greets with [0, hello, cistern-spawner, <version>, <pid>], answers each
- * request exactly once, in completion order, and exits on end of input. A malformed frame gets [0, fatal, <why>]
+ * request exactly once, in completion order, and exits on end of input. After each batch of requests it has read
+ * it says [0, accepted, <last id>]: a request the helper never accepted is known not to have run. A malformed frame gets [0, fatal, <why>]
  * and the helper exits: the client restarts it.
  *
  * No shell anywhere: programs get the argument vector they were sent, executed with execve(2).
@@ -20,7 +21,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define SPAWNER_PROTOCOL "1"
+#define SPAWNER_PROTOCOL "2"
 
 #define MAX_REQUEST_BYTES (1u << 20) /* one request frame */
 #define MAX_FIELDS 4096              /* fields in one request (argv entries included) */

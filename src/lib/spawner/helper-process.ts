@@ -1,8 +1,9 @@
 /**
  * One running cistern-spawner and the requests in flight to it. Requests carry increasing ids; responses may come
  * in any order. The helper greets with its protocol version before anything else is sent; a different version (a
- * stale build) is refused. When the helper dies, every request in flight fails with failure "helper-lost" — none
- * is retried here, because whether it ran is unknown (a mount may have happened, a shim may be running).
+ * stale build) is refused. The helper confirms which requests it has taken ("accepted", up to an id); when it dies,
+ * requests it had not taken fail with `accepted: false` (they never ran: safe to send again) and the others with
+ * `accepted: true` (whether they ran is unknown: a mount may have happened, a shim may be running).
  * The pipes hold the event loop open only while a request is in flight, so an idle helper never keeps a CLI alive.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -10,11 +11,13 @@ import type { Readable, Writable } from "node:stream";
 import type { Logger } from "../log.js";
 import { FrameDecoder, encodeFrame, type Field } from "./frame.js";
 
-export const PROTOCOL_VERSION = "1";
+export const PROTOCOL_VERSION = "2";
 const HELLO_TIMEOUT_MS = 10_000;
 
 export class HelperLostError extends Error {
   override readonly name = "HelperLostError";
+  /** Whether the helper had taken the request (it may have run) or not (it did not). */
+  accepted = true;
 }
 
 interface Pending {
@@ -25,8 +28,9 @@ interface Pending {
 type Unrefable = { ref?: () => void; unref?: () => void };
 
 export class HelperProcess {
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private acceptedUpTo = 0;
   private dead?: Error;
   private readonly exitListeners: ((why: Error) => void)[] = [];
 
@@ -94,11 +98,11 @@ export class HelperProcess {
   /** Send [id, ...fields]; resolves with the response fields after the id. */
   request(fields: Field[]): Promise<Buffer[]> {
     if (this.dead) return Promise.reject(this.dead);
-    const id = String(this.nextId++);
+    const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.busy();
       this.pending.set(id, { resolve, reject });
-      this.child.stdin!.write(encodeFrame([id, ...fields]));
+      this.child.stdin!.write(encodeFrame([String(id), ...fields]));
     });
   }
 
@@ -109,8 +113,12 @@ export class HelperProcess {
   }
 
   private onFrame(f: Buffer[]): void {
-    const id = f[0]?.toString("utf8") ?? "";
-    if (id === "0") {
+    const id = Number(f[0]?.toString("utf8"));
+    if (id === 0) {
+      if (f[1]?.toString("utf8") === "accepted") {
+        this.acceptedUpTo = Math.max(this.acceptedUpTo, Number(f[2]?.toString("utf8")) || 0);
+        return;
+      }
       const why = f.slice(2).map((b) => b.toString("utf8")).join(" ");
       return this.die(new HelperLostError(`spawner helper gave up: ${why}`));
     }
@@ -124,7 +132,11 @@ export class HelperProcess {
   private die(why: Error, asked = false): void {
     if (this.dead) return;
     this.dead = why;
-    for (const p of this.pending.values()) p.reject(why);
+    for (const [id, p] of this.pending) {
+      const e = new HelperLostError(why.message);
+      e.accepted = id <= this.acceptedUpTo;
+      p.reject(e);
+    }
     this.pending.clear();
     this.idle();
     if (!asked) for (const fn of this.exitListeners) fn(why);

@@ -150,6 +150,14 @@ describe("spawner helper", () => {
       started.push(d.pid);
       const first = sp.helperPid!;
       const inFlight = sp.run("sleep", ["30"]);
+      // Taken by the helper (its sleep child exists): from now on it may have run, so it must not be sent again.
+      const sleeping = () =>
+        fs
+          .readFileSync(`/proc/${first}/task/${first}/children`, "utf8")
+          .trim()
+          .split(/\s+/)
+          .filter((pid) => pid && fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("sleep\0"));
+      await expect.poll(() => sleeping().length).toBe(1);
       process.kill(first, "SIGKILL");
       expect(await failure(inFlight)).toMatchObject({ failure: "helper-lost" });
       expect(alive(d.pid)).toBe(true);
@@ -157,6 +165,19 @@ describe("spawner helper", () => {
       expect(sp.helperPid).not.toBe(first);
       expect(sp.stats).toMatchObject({ helperStarts: 2, helperDeaths: 1, directCalls: 0 });
       process.kill(-d.pid, "SIGKILL");
+    } finally {
+      sp.close();
+    }
+  });
+
+  it("a request the dead helper never took is sent to a new one and succeeds", async () => {
+    const sp = new Spawner({ helperPath, log });
+    try {
+      await sp.run("true", []);
+      // SIGKILL before the request is written: the helper cannot read it, so it was not accepted.
+      process.kill(sp.helperPid!, "SIGKILL");
+      expect((await sp.run("echo", ["after"])).stdout).toBe("after\n");
+      expect(sp.stats).toMatchObject({ helperStarts: 2, helperDeaths: 1, directCalls: 0 });
     } finally {
       sp.close();
     }

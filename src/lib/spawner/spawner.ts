@@ -70,9 +70,8 @@ export class Spawner {
   async run(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
     refuseShell(file, args);
     const timeoutMs = opts.timeoutMs ?? 30_000;
-    const h = await this.use();
-    if (!h) return runDirect(file, args, { timeoutMs });
-    const r = await this.call(h, ["run", String(timeoutMs), file, file, ...args]);
+    const r = await this.call(["run", String(timeoutMs), file, file, ...args]);
+    if (!r) return runDirect(file, args, { timeoutMs });
     const s = (i: number) => r[i]?.toString("utf8") ?? "";
     const cmd = [file, ...args].join(" ");
     switch (s(0)) {
@@ -98,9 +97,8 @@ export class Spawner {
   /** Start a program in its own session; see DetachedStart. */
   async startDetached(o: DetachedStart): Promise<DetachedResult> {
     refuseShell(o.file, o.args);
-    const h = await this.use();
-    if (!h) return startDetachedDirect(o);
-    const r = await this.call(h, ["start", String(o.timeoutMs), o.stderrPath, o.file, o.file, ...o.args]);
+    const r = await this.call(["start", String(o.timeoutMs), o.stderrPath, o.file, o.file, ...o.args]);
+    if (!r) return startDetachedDirect(o);
     const s = (i: number) => r[i]?.toString("utf8") ?? "";
     if (s(0) === "started" || s(0) === "timeout") return { pid: Number(s(1)), text: s(2), timedOut: s(0) === "timeout" };
     if (s(0) === "error") throw new SpawnError(`spawn ${o.file} ${errnoName(Number(s(1)))}: ${s(2)}`, { failure: "start", code: errnoName(Number(s(1))) });
@@ -110,17 +108,17 @@ export class Spawner {
   /** Make the mount calls `ops` on `target`, in order; the first failure stops them (MountCallError). */
   async mount(target: string, ops: MountOp[]): Promise<void> {
     checkMountOps(target, ops);
-    const h = await this.use();
-    if (!h) return mountDirect(target, ops);
-    mountAnswer(await this.call(h, ["mount", target, ...ops.flatMap(helperStep)]));
+    const r = await this.call(["mount", target, ...ops.flatMap(helperStep)]);
+    if (!r) return mountDirect(target, ops);
+    mountAnswer(r);
   }
 
   /** umount2(target, UMOUNT_NOFOLLOW, plus MNT_DETACH when lazy). */
   async unmount(target: string, opts: { lazy?: boolean } = {}): Promise<void> {
     checkMountOps(target, [{ op: "make-private" }]);
-    const h = await this.use();
-    if (!h) return unmountDirect(target, !!opts.lazy);
-    mountAnswer(await this.call(h, ["umount", target, opts.lazy ? "nofollow,detach" : "nofollow"]));
+    const r = await this.call(["umount", target, opts.lazy ? "nofollow,detach" : "nofollow"]);
+    if (!r) return unmountDirect(target, !!opts.lazy);
+    mountAnswer(r);
   }
 
   /** Stop the helper (detached programs it started keep running); later calls are direct. */
@@ -130,14 +128,22 @@ export class Spawner {
     this.helper = undefined;
   }
 
-  private async call(h: HelperProcess, fields: string[]): Promise<Buffer[]> {
-    try {
-      const r = await h.request(fields);
-      this.stats.helperCalls++;
-      return r;
-    } catch (e) {
-      if (e instanceof HelperLostError) throw new SpawnError(`${fields[0]} through the spawner helper: ${e.message}`, { failure: "helper-lost" });
-      throw e;
+  /**
+   * The helper's answer, or undefined when the call is to be made directly. A request the helper died without
+   * taking never ran, so it goes to the next helper (or is made directly); one it had taken fails as helper-lost.
+   */
+  private async call(fields: string[]): Promise<Buffer[] | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const h = await this.use();
+      if (!h) return undefined;
+      try {
+        const r = await h.request(fields);
+        this.stats.helperCalls++;
+        return r;
+      } catch (e) {
+        if (!(e instanceof HelperLostError)) throw e;
+        if (e.accepted || attempt >= 3) throw new SpawnError(`${fields[0]} through the spawner helper: ${e.message}`, { failure: "helper-lost" });
+      }
     }
   }
 

@@ -6,10 +6,12 @@
  * (native/shim) that holds its stdout/stderr, writes the CRI log and records the exit code; the agent only reads
  * those files and asks runc, so it can be killed at any time and a new Runtime over the same rootDir re-adopts
  * every container. Each pod has a sandbox container owning its IPC/UTS namespaces (hostname = pod name); pods use
- * the host network. Containers run on an overlayfs over the read-only image rootfs.
+ * the host network; ensurePodSandbox starts it ahead of the first container (the agent does so while the pod's
+ * volumes are mounted). Containers run on an overlayfs over the read-only image rootfs.
  *
  * Invariants.
- *   - No shell: runc, mount and the shim get argument vectors.
+ *   - No shell: runc, mount calls and the shim get argument vectors. They go through lib/spawner's helper process,
+ *     so the agent's (possibly large) process never forks; without the helper the same calls are made directly.
  *   - User-influenced paths (volume subPaths, image tar entries, log files) only touch the disk through safe-path:
  *     no symlink is followed, nothing outside its root is written, volumes are bind-mounted by fd.
  *   - Images with a symlinked /dev, /proc or /sys are refused (runc CVE-2026-41579); nothing is pulled from a
