@@ -12,7 +12,7 @@
  * The very first winning pass only records a revision (nothing to compact yet), as upstream.
  */
 import { createLogger } from "../../lib/log.js";
-import type { Compactor, CompactorStatus } from "../compactor.js";
+import { startCompactionLoop, type Compactor } from "../compaction-loop.js";
 import { isStoreError } from "../types.js";
 import type { EtcdBackend } from "./etcd-backend.js";
 
@@ -25,75 +25,42 @@ export interface EtcdCompactorOptions {
 }
 
 export function startEtcdCompactor(backend: EtcdBackend, opts: EtcdCompactorOptions = {}): Compactor {
-  const intervalMs = Math.max(1, opts.intervalMs ?? 5 * 60_000);
-  const status: CompactorStatus = { passes: 0, failures: 0, floor: 0 };
   let clock = 0; // the version of compact_rev_key this server expects
   let lastSeen = 0; // the revision of the previous pass, the next compaction target
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let running: Promise<number> = Promise.resolve(0);
   const kv = backend.rpc.etcd.kv;
 
   const pass = async (): Promise<number> => {
-    try {
-      const res = await backend.rpc.write("compaction clock", (call) =>
-        kv.txn(
-          {
-            compare: [{ key: COMPACT_REV_KEY, target: "Version", result: "Equal", version: clock }],
-            success: [{ request_put: { key: COMPACT_REV_KEY, value: Buffer.from(String(lastSeen)) } }],
-            failure: [{ request_range: { key: COMPACT_REV_KEY } }],
-          },
-          call,
-        ),
-      );
-      const target = lastSeen;
-      lastSeen = Number(res.header.revision);
-      if (!res.succeeded) {
-        // Another server compacted this interval (or we lost a race): follow its clock.
-        const cur = res.responses[0]?.response_range?.kvs[0];
-        clock = cur ? Number(cur.version) : 0;
-      } else {
-        clock++;
-        if (target > 0) {
-          await backend.compact(target);
-          log.debug("compacted", { backend: backend.name, revision: target });
-        }
+    const res = await backend.rpc.write("compaction clock", (call) =>
+      kv.txn(
+        {
+          compare: [{ key: COMPACT_REV_KEY, target: "Version", result: "Equal", version: clock }],
+          success: [{ request_put: { key: COMPACT_REV_KEY, value: Buffer.from(String(lastSeen)) } }],
+          failure: [{ request_range: { key: COMPACT_REV_KEY } }],
+        },
+        call,
+      ),
+    );
+    const target = lastSeen;
+    lastSeen = Number(res.header.revision);
+    if (!res.succeeded) {
+      // Another server compacted this interval (or we lost a race): follow its clock.
+      const cur = res.responses[0]?.response_range?.kvs[0];
+      clock = cur ? Number(cur.version) : 0;
+    } else {
+      clock++;
+      if (target > 0) {
+        await backend.compact(target);
+        log.debug("compacted", { backend: backend.name, revision: target });
       }
-      status.passes++;
-      status.floor = await backend.compactRevision();
-      status.lastError = undefined;
-    } catch (err) {
-      status.failures++;
-      status.lastError = (err as Error).message;
-      if (isStoreError(err, "Unavailable") && backend.rpc.isClosed) {
-        stopped = true;
-        if (timer) clearTimeout(timer);
-      } else log.warn("etcd compaction pass failed; retrying next interval", { backend: backend.name, err });
     }
-    return status.floor;
+    return backend.compactRevision();
   };
 
-  const runOnce = (): Promise<number> => {
-    running = running.then(pass, pass);
-    return running;
-  };
-
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      if (!stopped) void runOnce().then(schedule);
-    }, intervalMs);
-    timer.unref();
-  };
-  schedule();
-
-  return {
-    runOnce,
-    status: () => ({ ...status }),
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  return startCompactionLoop({
+    intervalMs: Math.max(1, opts.intervalMs ?? 5 * 60_000),
+    pass,
+    // Unavailable from an open client is a member or network problem: retry. Closed is final.
+    isFinal: (err) => isStoreError(err, "Unavailable") && backend.rpc.isClosed,
+    onRetry: (err) => log.warn("etcd compaction pass failed; retrying next interval", { backend: backend.name, err }),
+  });
 }
