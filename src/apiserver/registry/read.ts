@@ -59,7 +59,7 @@ function decodeContinue(token: string, prefix: string): ContinueState {
 }
 
 function parseRv(s: string): number {
-  if (!/^\d+$/.test(s)) throw badRequest(`invalid resource version: ${s}`);
+  if (!/^\d+$/.test(s) || !Number.isSafeInteger(Number(s))) throw badRequest(`invalid resource version: ${s}`);
   return Number(s);
 }
 

@@ -55,7 +55,7 @@ export async function serveWatch(res: ServerResponse, ctx: RegistryContext, hub:
     initial.push(...listed.items);
     startRv = Number(listed.resourceVersion);
   } else {
-    if (!/^\d+$/.test(rv)) throw badRequest(`invalid resource version: ${rv}`);
+    if (!/^\d+$/.test(rv) || !Number.isSafeInteger(Number(rv))) throw badRequest(`invalid resource version: ${rv}`);
     startRv = Number(rv);
   }
 
