@@ -30,22 +30,43 @@ export interface Subscriber {
 
 const RING_SIZE = 20_000;
 
-export function toHubEvent(e: StoreEvent): HubEvent {
-  if (e.type === "delete") {
-    const object = decodeObject(e.kv);
-    object.metadata.resourceVersion = String(e.revision);
-    return { type: "DELETED", revision: e.revision, object, prev: e.prevKv ? decodeObject(e.prevKv) : undefined };
+/**
+ * A store event decoded for watchers. `prev` is decoded only when asked for (selector transitions
+ * need it; most watchers never look), and once.
+ */
+class DecodedEvent implements HubEvent {
+  readonly type: HubEvent["type"];
+  readonly revision: number;
+  readonly object: KubeObject;
+  private decodedPrev?: KubeObject | null;
+
+  constructor(private readonly raw: StoreEvent) {
+    this.revision = raw.revision;
+    this.object = decodeObject(raw.kv);
+    if (raw.type === "delete") {
+      this.type = "DELETED";
+      this.object.metadata.resourceVersion = String(raw.revision);
+    } else {
+      this.type = raw.created ? "ADDED" : "MODIFIED";
+    }
   }
-  return {
-    type: e.created ? "ADDED" : "MODIFIED",
-    revision: e.revision,
-    object: decodeObject(e.kv),
-    prev: e.prevKv ? decodeObject(e.prevKv) : undefined,
-  };
+
+  get prev(): KubeObject | undefined {
+    if (this.decodedPrev === undefined) this.decodedPrev = this.raw.prevKv ? decodeObject(this.raw.prevKv) : null;
+    return this.decodedPrev ?? undefined;
+  }
+}
+
+export function toHubEvent(e: StoreEvent): HubEvent {
+  return new DecodedEvent(e);
 }
 
 class ResourceHub {
-  private ring: HubEvent[] = [];
+  /**
+   * Recent events as the store gave them (the stored bytes, about a fifth of the memory of decoded
+   * objects): replay decodes them for the subscriber that asks.
+   */
+  private ring: StoreEvent[] = [];
   private subs = new Set<Subscriber>();
   private handle?: WatchHandle;
   /** Events with revision > floor are all in the ring. */
@@ -66,7 +87,7 @@ class ResourceHub {
       this.handle = this.backend.watch({
         prefix: this.prefix,
         afterRevision: rev,
-        onEvents: (events) => this.onEvents(events.map(toHubEvent)),
+        onEvents: (events) => this.onEvents(events),
         onError: (err) => this.onError(err),
       });
     })();
@@ -77,11 +98,13 @@ class ResourceHub {
     }
   }
 
-  private onEvents(events: HubEvent[]): void {
-    for (const e of events) {
+  private onEvents(raw: StoreEvent[]): void {
+    for (const e of raw) {
       this.ring.push(e);
       this.lastRevision = Math.max(this.lastRevision, e.revision);
     }
+    // Decoded once, shared by every subscriber (and not at all while nobody watches).
+    const events = this.subs.size > 0 ? raw.map(toHubEvent) : [];
     if (this.ring.length > RING_SIZE) {
       const drop = this.ring.length - RING_SIZE;
       this.floor = this.ring[drop - 1].revision;
@@ -108,7 +131,7 @@ class ResourceHub {
   async subscribe(afterRevision: number, sub: Subscriber): Promise<() => void> {
     await this.start();
     if (afterRevision >= this.floor) {
-      const replay = this.ring.filter((e) => e.revision > afterRevision);
+      const replay = this.ring.filter((e) => e.revision > afterRevision).map(toHubEvent);
       if (replay.length > 0 && !sub.push(replay)) {
         sub.fail(new Error("watcher fell too far behind"));
         return () => {};
