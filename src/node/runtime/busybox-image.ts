@@ -16,14 +16,30 @@ const ROOT = { uid: 0, gid: 0 };
 
 export const DEFAULT_BUSYBOX = "/usr/bin/busybox";
 
+/** Ids by binary path, valid while the file's identity and times are unchanged (an upgrade replaces the file). */
+const idCache = new Map<string, { stamp: string; id: string }>();
+
+/** busybox-<sha256 of the binary, 16 hex>-v<build version>; hashed once per version of the file, not per call. */
 export function busyboxImageId(busyboxPath: string): string {
+  const unavailable = (e: unknown) => new RuntimeError("ImageNotFound", `busybox image unavailable: cannot read ${busyboxPath} (install busybox-static)`, { cause: e });
+  let stamp: string;
+  try {
+    const st = fs.statSync(busyboxPath, { bigint: true });
+    stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch (e) {
+    throw unavailable(e);
+  }
+  const cached = idCache.get(busyboxPath);
+  if (cached?.stamp === stamp) return cached.id;
   let hash: string;
   try {
     hash = crypto.createHash("sha256").update(fs.readFileSync(busyboxPath)).digest("hex");
   } catch (e) {
-    throw new RuntimeError("ImageNotFound", `busybox image unavailable: cannot read ${busyboxPath} (install busybox-static)`, { cause: e });
+    throw unavailable(e);
   }
-  return `busybox-${hash.slice(0, 16)}-v${BUILD_VERSION}`;
+  const id = `busybox-${hash.slice(0, 16)}-v${BUILD_VERSION}`;
+  idCache.set(busyboxPath, { stamp, id });
+  return id;
 }
 
 const DIRS: [string, number][] = [

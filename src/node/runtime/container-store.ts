@@ -4,12 +4,14 @@
  *   state.json       written only by the shim: created / running / exited (+ exit code, times) / failed
  *   container.log    CRI-format log written by the shim      runc.log, shim.log   diagnostics
  *   bundle/          config.json and rootfs (overlay mount point); upper/, work/ (overlay)
- *   mounts/<n>       bind mounts of volumes (opened with safe-path) that runc mounts into the container
- *   exec/            process specs and console sockets of running execs
+ *   mounts/<n>       bind mounts of volumes (opened with safe-path) that runc mounts into the container (made with
+ *                    the first volume)
+ *   exec/            process specs and console sockets of running execs (made by the first exec)
  * Sandboxes also hold hostname, hosts, resolv.conf and shm/ (a tmpfs shared by the pod's containers).
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { PodRef } from "./container-spec.js";
 import { RuntimeError } from "./errors.js";
@@ -59,13 +61,18 @@ export class ContainerStore {
     return path.join(this.dir, this.checkId(id), ...rel);
   }
 
-  create(id: string): string {
+  /**
+   * Make the container's directory (it must not exist) and what every container needs in it. Asynchronous: on a
+   * busy disk directory creation can take milliseconds, and this must not stall the agent's other pods.
+   */
+  async create(id: string): Promise<string> {
     const dir = this.path(id);
-    fs.mkdirSync(dir, { mode: 0o700 });
-    for (const sub of ["bundle", "bundle/rootfs", "upper", "work", "mounts", "exec"]) fs.mkdirSync(path.join(dir, sub), { mode: 0o700 });
+    await fsp.mkdir(dir, { mode: 0o700 });
+    const sub = (rel: string) => fsp.mkdir(path.join(dir, rel), { mode: 0o700 });
     // The overlay's root directory takes its owner and mode from upper/: it is the container's "/", which every
     // user in the container must be able to traverse. (The container directory itself stays 0700.)
-    fs.chmodSync(path.join(dir, "upper"), 0o755);
+    const upper = sub("upper").then(() => fsp.chmod(path.join(dir, "upper"), 0o755));
+    await Promise.all([sub("bundle").then(() => sub("bundle/rootfs")), upper, sub("work")]);
     return dir;
   }
 

@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setFailpoints } from "../../lib/failpoints.js";
+import { mountsAtOrBelow } from "../../lib/safe-path/index.js";
 import { isRuntimeError } from "./errors.js";
 import { eventually, makeTestRuntime, podSpec, readAll, type TestRuntime } from "./test-support.js";
 
@@ -237,6 +239,31 @@ describe("pod sandboxes", () => {
     expect(await t.rt.waitContainer(id)).toMatchObject({ exitCode: 0 });
     expect(await t.rt.ensurePodSandbox(spec.pod)).toEqual(a); // still the same one
     expect(await readAll(await t.rt.readLogs(id))).toBe("early-sandbox\n");
+    await t.rt.removePodSandbox(spec.pod.uid);
+  });
+
+  it("a container prepared while its sandbox fails to start is removed again, mounts and all", async () => {
+    const vol = path.join(t.base, "prep-vol");
+    fs.mkdirSync(vol, { recursive: true });
+    const spec = podSpec({ command: ["true"], mounts: [{ containerPath: "/v", hostPath: vol }] }, "sandbox-fails");
+    const mountsBefore = mountsAtOrBelow(path.join(t.rootDir, "containers")).length;
+    setFailpoints("runtime.sandbox.create=throw");
+    try {
+      await expect(t.rt.runContainer(spec)).rejects.toThrow(/failpoint runtime.sandbox.create/);
+    } finally {
+      setFailpoints(undefined);
+    }
+    expect((await t.rt.listContainers()).filter((c) => c.pod.uid === spec.pod.uid)).toEqual([]);
+    expect(mountsAtOrBelow(path.join(t.rootDir, "containers")).length).toBe(mountsBefore);
+    // With a sandbox that starts slowly the container still joins it.
+    setFailpoints("runtime.sandbox.create=sleep(300)");
+    try {
+      const id = await t.rt.runContainer({ ...spec, command: ["hostname"] });
+      expect(await t.rt.waitContainer(id)).toMatchObject({ exitCode: 0 });
+      expect(await readAll(await t.rt.readLogs(id))).toBe("sandbox-fails\n");
+    } finally {
+      setFailpoints(undefined);
+    }
     await t.rt.removePodSandbox(spec.pod.uid);
   });
 

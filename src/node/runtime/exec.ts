@@ -71,6 +71,7 @@ export function startExec(ctx: ExecContext, o: ExecOptions): ExecProcess {
   const execDir = path.join(ctx.containerDir, "exec");
   const token = crypto.randomBytes(8).toString("hex");
   const procFile = path.join(execDir, `${token}.json`);
+  fs.mkdirSync(execDir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(procFile, JSON.stringify(proc), { mode: 0o600 });
   const cleanup = () => {
     for (const f of [procFile, path.join(execDir, `${token}.pid`), path.join(execDir, `${token}.sock`)]) fs.rmSync(f, { force: true });

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../lib/log.js";
+import { busyboxImageId } from "./busybox-image.js";
 import { isRuntimeError } from "./errors.js";
 import { ImageStore } from "./image-store.js";
 import type { ImageProgress } from "./image-types.js";
@@ -51,6 +52,19 @@ describe("busybox image", () => {
       expect((await images.ensure(ref, (p) => again.push(p))).id).toBe(img.id);
     }
     expect(again.filter((p) => p.phase === "build")).toEqual([]);
+  });
+
+  it("derives the id from the binary's content, again whenever the file is replaced", () => {
+    const bin = path.join(base, "busybox-copy");
+    fs.copyFileSync("/usr/bin/busybox", bin);
+    const first = busyboxImageId(bin);
+    expect(first).toMatch(/^busybox-[0-9a-f]{16}-v\d+$/);
+    expect(busyboxImageId(bin)).toBe(first);
+    expect(busyboxImageId("/usr/bin/busybox")).toBe(first); // same content, same id
+    fs.appendFileSync(bin, "upgraded");
+    expect(busyboxImageId(bin)).not.toBe(first);
+    fs.rmSync(bin);
+    expect(() => busyboxImageId(bin)).toThrow(/busybox image unavailable/);
   });
 
   it("a missing image is a typed ErrImagePull error", async () => {

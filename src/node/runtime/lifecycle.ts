@@ -17,13 +17,23 @@ import { checkRootfs } from "./rootfs-check.js";
 import { readShimState, shimAlive, startShim } from "./shim.js";
 import { bindVolumes, unbindVolumes } from "./volume-mounts.js";
 
+/** What a container gets from its pod: the pod files and the namespaces to join (released by close()). */
+export interface PodContext {
+  podFiles: PodFiles;
+  joinNamespaces: OciSpecInput["joinNamespaces"];
+  close(): void;
+}
+
 export interface LaunchInput {
   record: ContainerRecord;
   image: ImageInfo;
   mounts: MountSpec[];
-  /** Pod files, or a function that writes them into the new container's directory (sandboxes). */
-  podFiles: PodFiles | ((dir: string) => Promise<PodFiles>);
-  joinNamespaces: OciSpecInput["joinNamespaces"];
+  /**
+   * The pod context, asked for once the container's directory, volumes and root filesystem are ready — so a
+   * container's preparation overlaps its pod sandbox's start, and only its config waits for the sandbox. Gets the
+   * container's directory (a sandbox writes the pod files there).
+   */
+  pod: (dir: string) => Promise<PodContext>;
   readonlyRootfs: boolean;
   resources?: OciSpecInput["resources"];
 }
@@ -37,23 +47,27 @@ function withVolumes(base: OciMount[], volumes: OciMount[]): OciMount[] {
 export async function launch(ctx: RuntimeContext, input: LaunchInput): Promise<number> {
   const { record } = input;
   checkRootfs(input.image.rootfs);
-  const dir = ctx.store.create(record.id);
+  const dir = await ctx.store.create(record.id);
   try {
     ctx.store.write(record);
-    const podFiles = typeof input.podFiles === "function" ? await input.podFiles(dir) : input.podFiles;
     const volumes = await bindVolumes(dir, input.mounts);
     await mountOverlay(input.image.rootfs, dir);
-    const spec = buildOciSpec({
-      id: record.id,
-      hostname: podHostname(record.pod),
-      process: record.process,
-      readonlyRootfs: input.readonlyRootfs,
-      joinNamespaces: input.joinNamespaces,
-      mounts: withVolumes(baseMounts(podFiles), volumes),
-      resources: input.resources,
-    });
-    fs.writeFileSync(ctx.store.path(record.id, "bundle", "config.json"), JSON.stringify(spec, null, 2), { mode: 0o600 });
-    return await startShim({ shimPath: ctx.shimPath, runcPath: ctx.runc.binary, runcRoot: ctx.runc.root, id: record.id, containerDir: dir });
+    const pod = await input.pod(dir);
+    try {
+      const spec = buildOciSpec({
+        id: record.id,
+        hostname: podHostname(record.pod),
+        process: record.process,
+        readonlyRootfs: input.readonlyRootfs,
+        joinNamespaces: pod.joinNamespaces,
+        mounts: withVolumes(baseMounts(pod.podFiles), volumes),
+        resources: input.resources,
+      });
+      fs.writeFileSync(ctx.store.path(record.id, "bundle", "config.json"), JSON.stringify(spec, null, 2), { mode: 0o600 });
+      return await startShim({ shimPath: ctx.shimPath, runcPath: ctx.runc.binary, runcRoot: ctx.runc.root, id: record.id, containerDir: dir });
+    } finally {
+      pod.close();
+    }
   } catch (e) {
     await destroy(ctx, record.id).catch((err: unknown) => ctx.log.error("cleanup after failed start failed", { id: record.id, err }));
     throw e;

@@ -164,20 +164,26 @@ export class Runtime {
         noNewPrivileges: sc.allowPrivilegeEscalation === false,
       },
     };
-    const sandbox = await ensureSandbox(this.ctx, spec.pod);
-    const ns = openSandboxNamespaces(this.ctx, sandbox);
+    // The container's directory, volumes and root filesystem are made while the sandbox may still be starting.
+    const sandbox = ensureSandbox(this.ctx, spec.pod);
+    sandbox.catch(() => undefined); // handled now; its failure is reported where it is awaited
     try {
       await launch(this.ctx, {
         record,
         image,
         mounts: spec.mounts ?? [],
-        podFiles: sandbox.files,
-        joinNamespaces: ns.join,
+        pod: async () => {
+          const sb = await sandbox;
+          const ns = openSandboxNamespaces(this.ctx, sb);
+          return { podFiles: sb.files, joinNamespaces: ns.join, close: ns.close };
+        },
         readonlyRootfs: !!sc.readOnlyRootFilesystem,
         resources: spec.resources,
       });
-    } finally {
-      ns.close();
+    } catch (e) {
+      // Nothing of this call may still be at work once it has failed (a removal of the pod could race with it).
+      await sandbox.catch(() => undefined);
+      throw e;
     }
     this.ctx.log.info("container started", { id: record.id, pod: `${spec.pod.namespace}/${spec.pod.name}`, container: spec.name });
     return record.id;

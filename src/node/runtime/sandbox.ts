@@ -7,6 +7,7 @@
  * that is reused between our check and runc's open cannot redirect a container into another process's namespaces.
  */
 import * as fs from "node:fs";
+import { failpointAsync } from "../../lib/failpoints.js";
 import { closeQuietlyFd } from "./fd-util.js";
 import { podHostname, type PodRef } from "./container-spec.js";
 import { sandboxIdFor, type ContainerRecord } from "./container-store.js";
@@ -50,6 +51,7 @@ export async function ensureSandbox(ctx: RuntimeContext, pod: PodRef): Promise<S
       ctx.log.info("pod sandbox is not running; re-creating it", { pod: `${pod.namespace}/${pod.name}`, id });
       await destroy(ctx, id);
     }
+    await failpointAsync("runtime.sandbox.create");
     const image = await ctx.images.ensure("busybox");
     const record: ContainerRecord = {
       id,
@@ -75,8 +77,7 @@ export async function ensureSandbox(ctx: RuntimeContext, pod: PodRef): Promise<S
       record,
       image,
       mounts: [],
-      podFiles: (dir) => writePodFiles(dir, podHostname(pod)),
-      joinNamespaces: [],
+      pod: async (dir) => ({ podFiles: await writePodFiles(dir, podHostname(pod)), joinNamespaces: [], close: () => undefined }),
       readonlyRootfs: true,
     });
     return { id, pid, files: podFilesOf(ctx.store.path(id)) };

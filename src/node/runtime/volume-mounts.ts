@@ -43,6 +43,7 @@ function openVolume(m: MountSpec): BeneathHandle {
 /** Bind every volume onto <containerDir>/mounts/<n> and return the OCI mounts for runc. Undone by unbindVolumes. */
 export async function bindVolumes(containerDir: string, mounts: MountSpec[]): Promise<OciMount[]> {
   const out: OciMount[] = [];
+  if (mounts.length > 0) fs.mkdirSync(path.join(containerDir, "mounts"), { recursive: true, mode: 0o700 });
   for (const [i, m] of mounts.entries()) {
     const destination = checkContainerPath(m.containerPath, "mount path");
     const h = openVolume(m);

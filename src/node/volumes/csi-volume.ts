@@ -6,11 +6,12 @@
  * (its service account's eks.amazonaws.com/role-arn annotation). vol_data.json beside the target records what
  * was published, so a restarted agent can unpublish a pod it no longer knows.
  */
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
 import * as path from "node:path";
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from "../../api/index.js";
 import { DRIVER_NAME, isCsiError, type AccessModeName, type EfsCsiDriver } from "../../csi/index.js";
-import { writeFileAtomic } from "../../lib/atomic-file.js";
 import type { NodeLayout } from "../layout.js";
 import type { PodObjects } from "../pods/objects.js";
 import type { VolumeHost } from "../pods/runtime-spec.js";
@@ -50,6 +51,35 @@ const CSI_MODES: Record<string, AccessModeName> = {
 
 export function volDataPath(layout: NodeLayout, uid: string, pvName: string): string {
   return path.join(layout.volumeDir(uid, "kubernetes.io~csi", pvName), "vol_data.json");
+}
+
+/**
+ * Record what is about to be published, durably (temp file, fsync, rename, fsync of the directory), unless the file
+ * already says exactly that (the recheck of a mounted volume writes nothing). Asynchronous: an fsync on a busy disk
+ * can take many milliseconds, and the agent's other pods must not wait for it.
+ */
+export async function writeVolData(file: string, data: VolData): Promise<void> {
+  const text = JSON.stringify(data);
+  if (await fsp.readFile(file, "utf8").then((t) => t === text, () => false)) return;
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  const fh = await fsp.open(tmp, "wx", 0o600);
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  await fsp.rename(tmp, file);
+  const dh = await fsp.open(dir, "r");
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
 }
 
 export function readVolData(file: string): VolData | undefined {
@@ -115,9 +145,9 @@ export async function setUpClaimVolume(deps: CsiVolumeDeps, pod: Pod, volName: s
   const readOnly = o.readOnly || !!csi.readOnly;
   const target = deps.layout.csiTarget(uid, pvName);
   const dir = path.dirname(target);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o750 });
+  await fsp.mkdir(dir, { recursive: true, mode: 0o750 });
   const data: VolData = { driverName: csi.driver, volumeHandle: csi.volumeHandle, specVolID: pvName, claim: { namespace: ns, name: claimName }, readOnly };
-  writeFileAtomic(path.join(dir, "vol_data.json"), JSON.stringify(data), 0o600);
+  await writeVolData(path.join(dir, "vol_data.json"), data);
   const mountFlags = pv.spec?.mountOptions ?? [];
   const principalArn = mountFlags.includes("iam") ? await principalOf(deps, pod) : undefined;
   try {
