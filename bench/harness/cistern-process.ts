@@ -175,10 +175,10 @@ export interface RunningCistern extends RunningApiServer {
 }
 
 /** `cistern up` (API server, EFS service, controllers, provisioner, and node agents once they exist). */
-export async function startCisternUp(o: { fileSystemIds?: string[]; extraArgs?: string[]; tag?: string } = {}): Promise<RunningCistern> {
+export async function startCisternUp(o: { fileSystemIds?: string[]; extraArgs?: string[]; tag?: string; nodeFlags?: string[] } = {}): Promise<RunningCistern> {
   const dataDir = freshDataDir(o.tag ?? "up");
   const args = ["up", "--data-dir", dataDir, "--api-port", "0", "--efs-port", "0", ...(o.fileSystemIds ?? []).flatMap((id) => ["--file-system-id", id]), ...(o.extraArgs ?? [])];
-  const { proc, match } = await spawnCistern({ args, ready: /Cistern is ready at (https:\/\/\S+?): source/, env: { HOME: dataDir }, timeoutMs: 120_000 });
+  const { proc, match } = await spawnCistern({ args, ready: /Cistern is ready at (https:\/\/\S+?): source/, env: { HOME: dataDir }, timeoutMs: 120_000, nodeFlags: o.nodeFlags });
   const ep = endpointOf(dataDir, match[1]);
   const endpoints = JSON.parse(readFileSync(join(dataDir, "endpoints.json"), "utf8")) as { efs: string; region: string };
   const credentials = JSON.parse(readFileSync(join(dataDir, "efs", "credentials.json"), "utf8")) as { accessKeyId: string; secretAccessKey: string };

@@ -51,6 +51,6 @@ export type { RequestSpec } from "./http.js";
 export { apiVersionOf, objectKey, splitKey, type ResourceRef } from "./paths.js";
 export { compareResourceVersions } from "./resource-version.js";
 export { Backoff, type BackoffOptions } from "./backoff.js";
-export { Informer, createInformer, type DeleteInfo, type EventHandlers, type InformerOptions } from "./informer.js";
+export { Informer, createInformer, stripManagedFields, type DeleteInfo, type EventHandlers, type InformerOptions } from "./informer.js";
 export type { IndexFunc } from "./informer-cache.js";
 export { InformerFactory, createInformerFactory, type InformerDefaults, type InformerScope } from "./informer-factory.js";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { KubeObject } from "../api/types.js";
-import { createClient, createInformer, createInformerFactory, type DeleteInfo, type Informer, type KubeClient, type ResourceRef } from "./index.js";
+import { createClient, createInformer, createInformerFactory, stripManagedFields, type DeleteInfo, type Informer, type KubeClient, type ResourceRef } from "./index.js";
 import { FakeApiServer } from "./testing/fake-apiserver.js";
 
 const pvcs: ResourceRef = { group: "", version: "v1", kind: "PersistentVolumeClaim", plural: "persistentvolumeclaims", namespaced: true };
@@ -137,6 +137,23 @@ describe("informer list + watch", () => {
     await inf.waitForSync();
     expect(inf.keys()).toEqual(["pv1"]);
     expect(inf.getByName(undefined, "pv1")?.kind).toBe("PersistentVolume");
+  });
+});
+
+describe("informer transform", () => {
+  it("applies the transform to listed and watched objects before caching and handlers (stripManagedFields)", async () => {
+    const managed = (name: string, v: string): KubeObject => ({ ...pvc(name), metadata: { name, namespace: "default", labels: { v }, managedFields: [{ manager: "m", operation: "Update", apiVersion: "v1", fieldsType: "FieldsV1", fieldsV1: {} }] } });
+    server.seed(pvcs, managed("a", "1"));
+    const inf = track(createInformer(client.resource(pvcs), { ...fast, transform: stripManagedFields }));
+    const seen: KubeObject[] = [];
+    inf.addEventHandler({ onAdd: (o) => seen.push(o), onUpdate: (_old, o) => seen.push(o) });
+    inf.start();
+    await inf.waitForSync();
+    server.seed(pvcs, managed("b", "1"));
+    server.seed(pvcs, managed("a", "2"));
+    await until(() => seen.length === 3, "three events");
+    expect(seen.map((o) => `${o.metadata.name}:${o.metadata.labels?.v}`)).toEqual(["a:1", "b:1", "a:2"]);
+    for (const o of [...seen, ...inf.list()]) expect(o.metadata.managedFields).toBeUndefined();
   });
 });
 

@@ -42,7 +42,19 @@ export interface InformerOptions {
   watchIdleTimeoutMs?: number;
   /** Re-deliver every cached object to onUpdate this often (0 = never, the default). */
   resyncMs?: number;
+  /**
+   * Applied to every listed or watched object before it is cached or handed to handlers, as
+   * client-go's SetTransform; e.g. `stripManagedFields`, which controllers that never read
+   * managedFields use to keep their caches small (a PUT without managedFields keeps the stored ones).
+   */
+  transform?: <O extends KubeObject>(obj: O) => O;
   log?: Logger;
+}
+
+/** An informer transform dropping metadata.managedFields (the largest part of most small objects). */
+export function stripManagedFields<T extends KubeObject>(obj: T): T {
+  if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
+  return obj;
 }
 
 export interface DeleteInfo {
@@ -221,7 +233,9 @@ export class Informer<T extends KubeObject = KubeObject> {
     const listRv = list.metadata.resourceVersion ?? "";
     const initial = !this.synced;
     const seen = new Set<string>();
-    for (const item of list.items) {
+    const transform = this.options.transform;
+    for (const listed of list.items) {
+      const item = transform ? transform(listed) : listed;
       const key = objectKey(item);
       seen.add(key);
       const old = this.cache.get(key);
@@ -280,7 +294,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       this.lastSync = laterResourceVersion(this.lastSync, rv);
       return;
     }
-    const obj = event.object;
+    const obj = this.options.transform ? this.options.transform(event.object) : event.object;
     const key = objectKey(obj);
     const cached = this.cache.get(key);
     // Replays of what the list already showed, and anything older than what we hold for this key.
