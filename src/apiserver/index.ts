@@ -42,6 +42,7 @@ import { execUpgradeHandler, nodeProxyHandler, podLogHandler, type KubeletClient
 
 export type { UserInfo, AdmissionPlugin, RawHandler, SubresourceHandler, KubeletClientConfig };
 export { VERSION_INFO } from "./http/health.js";
+export { MAX_REQUEST_HEAD_BYTES } from "./server.js";
 export { loadSigningKey } from "./auth/service-account-tokens.js";
 export type { RateLimitOptions } from "./http/rate-limit.js";
 

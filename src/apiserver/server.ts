@@ -30,6 +30,13 @@ import type { RequestInfo } from "./http/request-info.js";
 
 const log = createLogger("apiserver");
 
+/**
+ * Request line plus headers, as Go's http.DefaultMaxHeaderBytes (kube-apiserver keeps it). Node's
+ * default of 16 KiB refused GETs of objects we had accepted: a path-segment name (RBAC, no length
+ * limit upstream) of a few thousand non-ASCII characters is several times longer percent-encoded.
+ */
+export const MAX_REQUEST_HEAD_BYTES = 1 << 20;
+
 export type RawHandler = (req: IncomingMessage, res: ServerResponse, user: UserInfo | undefined) => Promise<boolean>;
 
 export interface ServerDeps {
@@ -49,7 +56,7 @@ export interface ServerDeps {
 export function createHttpsServer(tls: { cert: string; key: string }, deps: ServerDeps): https.Server {
   const openapi = new OpenApiServer(deps.resources);
   const metrics = new ApiMetrics();
-  const server = https.createServer({ cert: tls.cert, key: tls.key, keepAlive: true, requestTimeout: 0 });
+  const server = https.createServer({ cert: tls.cert, key: tls.key, keepAlive: true, requestTimeout: 0, maxHeaderSize: MAX_REQUEST_HEAD_BYTES });
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
@@ -140,8 +147,11 @@ export function createHttpsServer(tls: { cert: string; key: string }, deps: Serv
       socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     })();
   });
-  server.on("clientError", (_err, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    // As Go's server: a head over the limit is 431, anything else the parser refuses is 400.
+    if (err.code === "HPE_HEADER_OVERFLOW") socket.end("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    else socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   });
   return server;
 }

@@ -83,4 +83,32 @@ describe("product bugs found by fuzzing (it.fails while open, regression tests o
     const r = await api.request("POST", `/api/v1/namespaces/${FUZZ_NS}/configmaps`, body, json);
     expect(r.status).toBe(201);
   });
+
+  it("long-name-not-addressable: a Role whose name is 30,000 four-byte characters can be read, updated and deleted", async () => {
+    // RBAC names are path-segment names (no length limit upstream). Percent-encoded, this name makes a
+    // 360 KB request line: over Node's default 16 KiB head limit, within Go's (and now our) 1 MiB.
+    const name = "\u{1f4a5}".repeat(30_000);
+    const collection = `/apis/rbac.authorization.k8s.io/v1/namespaces/${FUZZ_NS}/roles`;
+    const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name }, rules: [] };
+    const created = await api.request("POST", collection, JSON.stringify(role), json);
+    expect(created.status).toBe(201);
+    const item = `${collection}/${encodeURIComponent(name)}`;
+    const got = await api.request("GET", item);
+    expect(got.status).toBe(200);
+    expect(got.json.metadata.name).toBe(name);
+    const updated = await api.request("PUT", item, JSON.stringify({ ...got.json, metadata: { ...got.json.metadata, labels: { a: "b" } } }), json);
+    expect(updated.status).toBe(200);
+    expect(updated.json.metadata.labels).toEqual({ a: "b" });
+    const del = await api.request("DELETE", item);
+    expect(del.status).toBe(200);
+    expect((await api.request("GET", item)).status).toBe(404);
+  });
+
+  it("long-name-not-addressable: a request head over 1 MiB is refused with 431 before any handler runs, as Go's server does", async () => {
+    const before = await api.revision();
+    const r = await api.request("DELETE", `/api/v1/namespaces/${FUZZ_NS}/configmaps/${"a".repeat(1_100_000)}`);
+    expect(r.status).toBe(431);
+    expect(r.oversizeHead).toBe(true);
+    expect(await api.revision()).toBe(before);
+  });
 });

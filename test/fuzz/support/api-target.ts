@@ -3,21 +3,20 @@
  * with a raw request function that never throws on an HTTP status and fails on a hang, and the
  * store's revision so a target can assert that a refused request changed nothing.
  */
-import http from "node:http";
 import https from "node:https";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startApiServer, type ApiServer } from "../../../src/apiserver/index.js";
+import { MAX_REQUEST_HEAD_BYTES, startApiServer, type ApiServer } from "../../../src/apiserver/index.js";
 import { openBackend, type Backend } from "../../../src/store/index.js";
 import { ensureServerCert } from "../../../src/lib/pki.js";
 
 export interface RawReply {
   status: number;
   /**
-   * The request line and headers exceeded Node's 16 KiB limit: the HTTP parser itself answers (400 or
-   * 431, no body) before any handler runs, as Go's server does before kube-apiserver sees a request.
+   * The request line and headers exceeded the server's 1 MiB limit (Go's default, which kube-apiserver
+   * keeps): the HTTP parser itself answers 431 with no body before any handler runs, as Go's server does.
    */
   oversizeHead?: boolean;
   headers: Record<string, string | string[] | undefined>;
@@ -74,7 +73,7 @@ export async function startApiTarget(): Promise<ApiTarget> {
               json = undefined;
             }
             const head = method.length + path.length + Object.entries(headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 200);
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, oversizeHead: head > http.maxHeaderSize });
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, oversizeHead: head > MAX_REQUEST_HEAD_BYTES });
           });
           res.on("error", (e) => {
             clearTimeout(timer);
