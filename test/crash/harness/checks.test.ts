@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { checkAcknowledgedWrites, checkNoRewind, checkWatches, type FinalList } from "./checks-api.js";
 import { checkBinding, checkDeletedLeaveNothing, checkNoLeakedMounts, checkRetained, type Pv, type Pvc, type VolumeFacts } from "./checks-volumes.js";
 import type { AckRecord, HistoryRecord, Resource, WatchRecord } from "./history.js";
+import { leakedClientMounts } from "./scenarios.js";
+import { HARNESS_NODE } from "./workload-provisioning.js";
 
 const R: Resource = "persistentvolumeclaims";
 const ack = (verb: AckRecord["verb"], key: string, rv: number, extra: Partial<AckRecord> = {}): AckRecord => ({ type: "ack", verb, resource: R, key, uid: `u-${key}`, rv, epoch: 1, ...extra });
@@ -106,5 +108,17 @@ describe("volume checks", () => {
   it("finds mounts left under the data directory and client mounts still tracked", () => {
     expect(checkNoLeakedMounts("/data", ["/", "/data-other"], [])).toEqual([]);
     expect(checkNoLeakedMounts("/data", ["/data/pods/x/mount"], [{ MountId: "m1" }])).toHaveLength(2);
+  });
+  it("counts every client mount the EFS service still tracks, a CSI root mount included, except the harness's own", () => {
+    const mounts = [
+      { MountId: "m-harness", NodeId: HARNESS_NODE, Path: "/" },
+      { MountId: "m-root", NodeId: "cistern-node:root", Path: "/" },
+      { MountId: "m-pod", NodeId: "cistern-node", Path: "/pv" },
+    ];
+    expect(leakedClientMounts({ mounts })).toEqual([
+      expect.stringMatching(/^mount: .*m-root of node cistern-node:root/),
+      expect.stringMatching(/^mount: .*m-pod of node cistern-node/),
+    ]);
+    expect(leakedClientMounts({ mounts: mounts.slice(0, 1) })).toEqual([]);
   });
 });

@@ -44,7 +44,7 @@ export interface ScenarioReport {
   name: string;
   dataDir: string;
   violations: string[];
-  /** Findings of open, documented issues (known-issues.test.ts), kept apart from the violations. */
+  /** Findings of open issues documented in SECURITY.md §4 ("known:<id>"), kept apart from the violations. */
   knownIssues: string[];
   kills: KillStats;
   figures: Record<string, number>;

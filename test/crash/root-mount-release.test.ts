@@ -1,13 +1,13 @@
 /**
- * What the crash campaign found that is still open, reproduced without a crash (so it is
- * deterministic), declared `it.fails` until its owner fixes it; the harness reports the same finding
- * under "known issues" instead of as a violation (scenarios.ts, leakedClientMounts).
+ * Regression test for a crash-campaign finding (controller-root-mount-leak, fixed in src/csi),
+ * reproduced without a crash so it is deterministic.
  *
- * controller-root-mount-leak: DeleteVolume removes an access point's directory through a root mount
- * of the file system (POST /cistern/v1/mounts with Path "/", released right after). When `cistern up`
- * is killed between the two, the EFS service keeps that client-mount record for good: nothing expires
- * it and the restarted driver does not release records of its own node. The file system then counts
- * a client connection forever, and DeleteFileSystem answers FileSystemInUse.
+ * DeleteVolume removes an access point's directory through a root mount of the file system (POST
+ * /cistern/v1/mounts with Path "/", released right after). `cistern up` killed between the two used
+ * to leave that client-mount record for good: the file system counted a connection forever and
+ * DeleteFileSystem answered FileSystemInUse. Root mounts are now recorded under NodeId
+ * "<node>:root", and a driver starting on that node releases the ones an earlier incarnation left.
+ * The crash harness counts any mount still tracked at the end as a violation (scenarios.ts).
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DeleteMountTargetCommand, DeleteFileSystemCommand, DescribeMountTargetsCommand } from "@aws-sdk/client-efs";
