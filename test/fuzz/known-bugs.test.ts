@@ -84,6 +84,15 @@ describe("product bugs found by fuzzing (it.fails while open, regression tests o
     expect(r.status).toBe(201);
   });
 
+  it("prototype-field-label: a field selector on __proto__, constructor or toString is 400 field label not supported, not 500", async () => {
+    // With an object in the list, so that the selector is applied (the fuzz finding was a TypeError there).
+    await api.must("POST", `/api/v1/namespaces/${FUZZ_NS}/configmaps`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "fieldsel" } });
+    for (const key of ["__proto__", "constructor", "toString"]) {
+      const r = await api.request("GET", `/api/v1/namespaces/${FUZZ_NS}/configmaps?fieldSelector=${encodeURIComponent(`${key}=x`)}`);
+      expect({ key, status: r.status, message: r.json?.message }).toEqual({ key, status: 400, message: expect.stringContaining(`field label not supported: ${key}`) });
+    }
+  });
+
   it("long-name-not-addressable: a Role whose name is 30,000 four-byte characters can be read, updated and deleted", async () => {
     // RBAC names are path-segment names (no length limit upstream). Percent-encoded, this name makes a
     // 360 KB request line: over Node's default 16 KiB head limit, within Go's (and now our) 1 MiB.

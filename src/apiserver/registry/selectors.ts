@@ -46,7 +46,8 @@ export function buildFilter(t: ResourceTraits, labelSelector: string | null, fie
 function fieldExtractor(t: ResourceTraits, key: string): (o: KubeObject) => string {
   if (key === "metadata.name") return (o) => o.metadata.name ?? "";
   if (key === "metadata.namespace") return (o) => o.metadata.namespace ?? "";
-  const f = t.fieldSelectors[key];
+  // Own keys only: "__proto__" or "constructor" would otherwise find Object.prototype's members (a 500).
+  const f = Object.hasOwn(t.fieldSelectors, key) ? t.fieldSelectors[key] : undefined;
   if (!f) throw badRequest(`field label not supported: ${key}`);
   return f as (o: KubeObject) => string;
 }
