@@ -14,15 +14,17 @@
  */
 import { promises as fsp } from "node:fs";
 import type { Logger } from "../lib/log.js";
+import { childPath, readMountInfo } from "../lib/safe-path/index.js";
 import { checkCapabilities, isReaderOnly } from "./capabilities.js";
 import { mountPathOf, parseVolumeHandle } from "./handle.js";
 import { openHostPath } from "./host-path.js";
 import { PRINCIPAL_ARN } from "./ids.js";
 import type { KeyedMutex } from "./keyed-mutex.js";
 import type { CsiMetrics } from "./metrics.js";
+import { misplacedMount, mountIds, removeStrayMounts, strayMounts } from "./mount-landing.js";
 import type { NodeMounter, PublishSpec } from "./mounter.js";
 import { parseMountOptions } from "./mount-options.js";
-import type { PublishState } from "./publish-state.js";
+import type { PublishRecord, PublishState } from "./publish-state.js";
 import {
   csiError,
   type NodeGetVolumeStatsRequest,
@@ -31,7 +33,16 @@ import {
   type NodeService,
   type NodeUnpublishVolumeRequest,
 } from "./spec.js";
-import { checkTargetPath, mountedAt, prepareTarget, removeTarget } from "./target-path.js";
+import {
+  checkTargetPath,
+  mountedAt,
+  openTargetParent,
+  prepareTarget,
+  removePreparedTarget,
+  removeTarget,
+  type PreparedTarget,
+  type TargetParent,
+} from "./target-path.js";
 import { parseVolumeContext } from "./volume-context.js";
 import { diskFigures, toVolumeUsage, type VolumeStatsCache } from "./volume-stats.js";
 
@@ -89,12 +100,32 @@ export function publishSpecFor(req: NodePublishVolumeRequest, publishRoot?: stri
   };
 }
 
+/** Mount at the prepared target and prove the mount landed on it; a mount that went elsewhere is removed and refused. */
+async function mountOnPrepared(deps: NodeDeps, spec: PublishSpec, target: PreparedTarget): Promise<PublishRecord> {
+  const before = mountIds();
+  const rec = await deps.mounter.publish(spec);
+  const wrong = misplacedMount(target, before);
+  if (wrong === undefined) return rec;
+  deps.log.warn("NodePublishVolume: the mount did not land on the target directory; undoing it", { target: spec.targetPath, reason: wrong });
+  // Strays first, by mount id: the mounter's own unmount re-resolves the target string, which is what went wrong.
+  const strays = deps.publishRoot === undefined ? [] : strayMounts(target, rec, before, deps.publishRoot);
+  const left = await removeStrayMounts(strays);
+  await deps.mounter.unpublish(rec).catch((err) => deps.log.warn("cleanup of a misplaced publish failed", { target: spec.targetPath, err }));
+  if (left.length > 0) {
+    deps.log.error("a misplaced mount could not be removed", { target: spec.targetPath, mountPoints: left.map((m) => m.mountPoint) });
+    throw csiError("Internal", `target ${spec.targetPath} changed while it was mounted and the mount at ${left.map((m) => m.mountPoint).join(", ")} could not be removed`);
+  }
+  throw csiError("InvalidArgument", `target ${spec.targetPath} changed while it was being mounted (${wrong}); nothing is published`);
+}
+
 async function publish(deps: NodeDeps, req: NodePublishVolumeRequest): Promise<Record<string, never>> {
   const spec = publishSpecFor(req, deps.publishRoot, deps.nodePrincipalArn);
+  const root = deps.publishRoot;
   return deps.locks.run(`target/${spec.targetPath}`, async () => {
     const existing = deps.state.get(spec.targetPath);
+    const mounted = mountedAt(spec.targetPath, root);
     if (existing) {
-      if (mountedAt(spec.targetPath)) {
+      if (mounted) {
         if (existing.volumeId !== spec.volumeId) {
           throw csiError("AlreadyExists", `target ${spec.targetPath} already has volume ${existing.volumeId} published`);
         }
@@ -106,12 +137,12 @@ async function publish(deps: NodeDeps, req: NodePublishVolumeRequest): Promise<R
       deps.log.warn("published volume is no longer mounted; publishing it again", { target: spec.targetPath, volumeId: existing.volumeId });
       await deps.mounter.unpublish(existing).catch((err) => deps.log.warn("cleanup of a stale publish failed", { target: spec.targetPath, err }));
       deps.state.remove(spec.targetPath);
-    } else if (mountedAt(spec.targetPath)) {
+    } else if (mounted) {
       throw csiError("FailedPrecondition", `target ${spec.targetPath} already has a mount this driver did not make`);
     }
-    const created = prepareTarget(spec.targetPath);
+    const target = prepareTarget(spec.targetPath, root);
     try {
-      const rec = await deps.mounter.publish(spec);
+      const rec = await mountOnPrepared(deps, spec, target);
       try {
         deps.state.put(rec);
       } catch (e) {
@@ -121,14 +152,16 @@ async function publish(deps: NodeDeps, req: NodePublishVolumeRequest): Promise<R
       deps.log.info("NodePublishVolume: published", { volumeId: spec.volumeId, target: spec.targetPath, servedBy: rec.servedBy, readOnly: rec.readOnly });
       return {};
     } catch (e) {
-      if (created) {
+      if (target.created) {
         try {
-          removeTarget(spec.targetPath);
+          removePreparedTarget(target);
         } catch {
           // leave it: it is the caller's directory tree and may be in use
         }
       }
       throw e;
+    } finally {
+      target.close();
     }
   });
 }
@@ -137,18 +170,40 @@ async function unpublish(deps: NodeDeps, req: NodeUnpublishVolumeRequest): Promi
   if (typeof req.volumeId !== "string" || req.volumeId === "") throw csiError("InvalidArgument", "Volume ID not provided");
   const target = checkTargetPath(req.targetPath, "Target path", deps.publishRoot);
   return deps.locks.run(`target/${target}`, async () => {
+    // Resolving the target first refuses a link below the publish root before anything is unmounted.
+    const mounted = mountedAt(target, deps.publishRoot);
     const rec = deps.state.get(target);
     if (rec) {
       if (rec.volumeId !== req.volumeId) deps.log.warn("NodeUnpublishVolume: target holds another volume than named", { target, published: rec.volumeId, asked: req.volumeId });
       await deps.mounter.unpublish(rec);
       deps.state.remove(target);
-    } else if (mountedAt(target)) {
+    } else if (mounted) {
       await deps.mounter.unmountUnknown(target);
     }
-    removeTarget(target);
+    removeTarget(target, deps.publishRoot);
     deps.stats.forget(target);
     return {};
   });
+}
+
+/** Is the volume at `path` mounted and answering? Looked at through its opened parent, never through a link. */
+async function volumeCondition(path: string, root: string | undefined): Promise<{ abnormal: boolean; message: string }> {
+  let at: TargetParent | undefined;
+  try {
+    at = openTargetParent(path, root);
+  } catch (e) {
+    return { abnormal: true, message: (e as Error).message };
+  }
+  if (!at) return { abnormal: true, message: `nothing is mounted at ${path}` };
+  try {
+    if (!readMountInfo().some((m) => m.mountPoint === at.canonical)) return { abnormal: true, message: `nothing is mounted at ${path}` };
+    await fsp.lstat(childPath(at.parent.fd, at.name));
+    return { abnormal: false, message: "volume is mounted and answering" };
+  } catch (e) {
+    return { abnormal: true, message: `the mount at ${path} does not answer: ${(e as Error).message}` };
+  } finally {
+    at.close();
+  }
 }
 
 async function volumeStats(deps: NodeDeps, req: NodeGetVolumeStatsRequest): Promise<NodeGetVolumeStatsResponse> {
@@ -157,15 +212,7 @@ async function volumeStats(deps: NodeDeps, req: NodeGetVolumeStatsRequest): Prom
   const rec = deps.state.get(path);
   if (!rec || rec.volumeId !== req.volumeId) throw csiError("NotFound", `volume ${req.volumeId} is not published at ${path}`);
   if (!rec.hostPath || !deps.dataRoot) throw csiError("Unimplemented", `volume statistics need the EFS data root (mounter ${deps.mounter.name})`);
-  let condition = { abnormal: false, message: "volume is mounted and answering" };
-  if (!mountedAt(path)) condition = { abnormal: true, message: `nothing is mounted at ${path}` };
-  else {
-    try {
-      await fsp.stat(path);
-    } catch (e) {
-      condition = { abnormal: true, message: `the mount at ${path} does not answer: ${(e as Error).message}` };
-    }
-  }
+  const condition = await volumeCondition(path, deps.publishRoot);
   const dir = openHostPath(deps.dataRoot, rec.hostPath);
   try {
     const [tree, disk] = await Promise.all([deps.stats.usage(path, dir.fd), diskFigures(dir.fd)]);

@@ -81,6 +81,9 @@ export async function startCsiFixture(opts: { efs?: Partial<EfsServiceOptions>; 
     ...opts.driver,
     ...over,
   });
+  // The service finishes creating its pre-created file systems on the next turn of the event loop;
+  // let that happen here, so a short test cannot delete the directory under it.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   let targets = 0;
   const fx: CsiFixture = {
     dir,
