@@ -7,7 +7,7 @@
  * outside the term, cancelled when it ends) and stops it when the term ends; a standby runs
  * nothing but its election.
  */
-import { createClient, createInformerFactory, loadKubeconfig, type KubeClient } from "../client/index.js";
+import { createClient, createInformerFactory, loadKubeconfig, stripManagedFields, type KubeClient } from "../client/index.js";
 import { createLogger, type Logger } from "../lib/log.js";
 import { createEventRecorder, runElected, type Controller, type LeaderElectionOptions, type LeaderElector, type Stoppable } from "./runtime/index.js";
 import { COMPONENT_PV_CONTROLLER, COMPONENT_SCHEDULER } from "./model/constants.js";
@@ -118,7 +118,8 @@ export async function startControllers(options: StartControllersOptions): Promis
 /** One set of controllers and informers on `client`; resolves once synced and running. */
 async function startControllerSet(client: KubeClient, options: StartControllersOptions, log: Logger, signal: AbortSignal | undefined): Promise<ControllerSet> {
   const workers = options.workers ?? 32;
-  const informers = createInformerFactory(client);
+  // No controller reads managedFields, and a PUT without them keeps the stored ones.
+  const informers = createInformerFactory(client, { transform: stripManagedFields });
   const pvRecorder = createEventRecorder(client, { component: COMPONENT_PV_CONTROLLER });
   const schedRecorder = createEventRecorder(client, { component: COMPONENT_SCHEDULER });
   const binder = new PvBinder({ client, informers, recorder: pvRecorder, log: log.child("pv-binder"), claimWorkers: workers, volumeWorkers: Math.max(4, workers >> 1), resyncMs: options.resyncMs });

@@ -29,6 +29,7 @@ export interface Subscriber {
 }
 
 const RING_SIZE = 20_000;
+const RING_TRIM_SLICE = 1_000;
 
 /**
  * A store event decoded for watchers. `prev` is decoded only when asked for (selector transitions
@@ -105,7 +106,8 @@ class ResourceHub {
     }
     // Decoded once, shared by every subscriber (and not at all while nobody watches).
     const events = this.subs.size > 0 ? raw.map(toHubEvent) : [];
-    if (this.ring.length > RING_SIZE) {
+    // Trimmed in slices, not per event: a splice moves the whole array.
+    if (this.ring.length > RING_SIZE + RING_TRIM_SLICE) {
       const drop = this.ring.length - RING_SIZE;
       this.floor = this.ring[drop - 1].revision;
       this.ring.splice(0, drop);

@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { ControllerService, IdentityService } from "../../csi/index.js";
-import { createInformerFactory, objectKey, type InformerFactory, type KubeClient } from "../../client/index.js";
+import { createInformerFactory, objectKey, stripManagedFields, type InformerFactory, type KubeClient } from "../../client/index.js";
 import { createLogger, type Logger } from "../../lib/log.js";
 import { ExponentialFailureRateLimiter } from "../../lib/workqueue.js";
 import { createController, createEventRecorder, runElected, type Controller, type EventRecorder, type LeaderElectionOptions, type LeaderElector, type LeaderTerm } from "../runtime/index.js";
@@ -108,7 +108,7 @@ async function startProvisioning(opts: ExternalProvisionerOptions, driverName: s
   await registerCsiDriver(opts.client, driverName, log);
 
   const ownFactory = !opts.informers;
-  const factory = opts.informers ?? createInformerFactory(opts.client);
+  const factory = opts.informers ?? createInformerFactory(opts.client, { transform: stripManagedFields });
   const claims = factory.informerFor<PersistentVolumeClaim>(PVC_RESOURCE);
   const volumes = factory.informerFor<PersistentVolume>(PV_RESOURCE);
   const classes = factory.informerFor<StorageClass>(SC_RESOURCE);
