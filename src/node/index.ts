@@ -18,7 +18,10 @@
  *                 unpublished/unmounted, then DELETE with gracePeriodSeconds 0.
  *   Restart       all state is on disk (runtime records, CSI publish records, pod directories) or in the API: a
  *                 new agent over the same rootDir adopts running containers and mounts; pods that disappeared
- *                 meanwhile are cleaned up; nothing running is restarted.
+ *                 meanwhile are cleaned up; nothing running is restarted. A container the old agent created but
+ *                 died before starting (abandoned) is removed and created again under the same attempt number:
+ *                 its first start, whatever restartPolicy says (the kubelet restarts created containers). A
+ *                 `waiting` container status always has a reason (ContainerCreating while a container is made).
  *
  * Invariants
  *   - Paths from the API become path components only after pattern checks (uids, volume and PV names); user

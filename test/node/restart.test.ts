@@ -5,44 +5,29 @@
  * the agent was down has its containers and mounts cleaned up. A clean stop (keepContainers false) removes every
  * container and mount, and the next agent starts the pods again.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { CreateAccessPointCommand } from "@aws-sdk/client-efs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pod } from "../../src/api/index.js";
 import { readMountInfo } from "../../src/lib/safe-path/index.js";
+import { startChildAgent, type ChildAgent } from "./support/child-agent.js";
 import { R, boundClaim, eventually, podObj, podWhen, running, startNodeFixture, type NodeFixture } from "./support/fixture.js";
 
-const here = fileURLToPath(new URL(".", import.meta.url));
-const repoRoot = resolve(here, "../..");
 let fx: NodeFixture;
-let child: ChildProcess | undefined;
+let child: ChildAgent | undefined;
 
 beforeAll(async () => {
   fx = await startNodeFixture();
 }, 120_000);
 
 afterAll(async () => {
-  child?.kill("SIGKILL");
+  child?.process.kill("SIGKILL");
   await fx?.cleanup();
 }, 180_000);
 
 function rootDir(name: string): string {
   return join(fx.dir, "nodes", name);
-}
-
-async function startChildAgent(name: string): Promise<ChildProcess> {
-  const { log: _log, ...csi } = fx.csiConfig();
-  const env = { ...process.env, CISTERN_TEST_AGENT: JSON.stringify({ name, rootDir: rootDir(name), kubeconfig: fx.kubeconfig, csi }) };
-  const p = spawn(process.execPath, ["--import", "tsx", join(here, "support", "agent-child.mts")], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  p.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  p.stderr?.on("data", (d: Buffer) => (err = (err + d.toString()).slice(-20_000)));
-  await eventually(() => (out.includes("ready") ? true : p.exitCode !== null ? Promise.reject(new Error(`agent exited: ${err}`)) : undefined), "child agent ready", 60_000);
-  return p;
 }
 
 function mountsBelow(dir: string): string[] {
@@ -72,15 +57,15 @@ describe("kill -9 of the agent", () => {
       podObj("r-cfg", node, { volumes: [{ name: "c", configMap: { name: "restart-cfg" } }], containers: [{ name: "app", image: "busybox", command: ["sleep", "3600"], volumeMounts: [{ name: "c", mountPath: "/c" }] }] }),
       podObj("r-doomed", node, { volumes: [{ name: "d", persistentVolumeClaim: { claimName: "bind-claim" } }], containers: [{ name: "app", image: "busybox", command: ["sleep", "3600"], volumeMounts: [{ name: "d", mountPath: "/d" }] }] }),
     ];
-    child = await startChildAgent(node);
+    child = await startChildAgent(fx, node, rootDir(node));
     for (const p of pods) await fx.pods.create(p);
     const before = new Map<string, Pod>();
     for (const p of pods) before.set(p.metadata.name ?? "", await podWhen(fx, p.metadata.name ?? "", running, "running"));
     const mountsBefore = mountsBelow(rootDir(node));
     expect(mountsBefore.some((m) => m.endsWith("fuse.efs"))).toBe(true);
 
-    child.kill("SIGKILL");
-    await new Promise((r) => child?.once("exit", r));
+    child.process.kill("SIGKILL");
+    await child.exited;
     child = undefined;
     // The containers do not depend on the agent.
     const apLog = join(fx.fsDir(), "r-ap", "ap.log");

@@ -66,4 +66,35 @@ describe("planPod", () => {
     expect(p.start).toEqual([]);
     expect(p.remove.sort()).toEqual([old[0].id, old[1].id].sort());
   });
+  it("replaces an abandoned created container under the same attempt, at once, whatever restartPolicy says", () => {
+    for (const restartPolicy of ["Always", "OnFailure", "Never"]) {
+      const abandoned = rc("app", 0, "created", { abandoned: true });
+      const b = fixed();
+      const p = planPod(testPod({ restartPolicy }), [abandoned], b, NOW);
+      expect(p).toMatchObject({ start: [{ name: "app", init: false, attempt: 0 }], remove: [abandoned.id], backoff: [], terminal: false });
+      // Not a restart: nothing is recorded in the crash-loop back-off.
+      expect(b.get(`u-1/app`)).toBe(0);
+    }
+  });
+
+  it("an abandoned attempt after earlier runs keeps its attempt number and the previous run", () => {
+    const prev = rc("app", 0, "exited", { exitCode: 1, reason: "Error" });
+    const abandoned = rc("app", 1, "created", { abandoned: true });
+    const p = planPod(testPod(), [prev, abandoned], fixed(), NOW);
+    expect(p.start).toEqual([{ name: "app", init: false, attempt: 1 }]);
+    expect(p.remove).toEqual([abandoned.id]);
+  });
+
+  it("leaves a created container alone while it is still being started", () => {
+    const p = planPod(testPod({ restartPolicy: "Never" }), [rc("app", 0, "created")], fixed(), NOW);
+    expect(p).toMatchObject({ start: [], remove: [], terminal: false });
+  });
+
+  it("replaces an abandoned init container before anything else starts", () => {
+    const pod = testPod({ initContainers: [{ name: "i1" }, { name: "i2" }], containers: [{ name: "a" }] });
+    const abandoned = rc("i2", 0, "created", { abandoned: true });
+    const p = planPod(pod, [rc("i1", 0, "exited"), abandoned], fixed(), NOW);
+    expect(p.start).toEqual([{ name: "i2", init: true, attempt: 0 }]);
+    expect(p.remove).toEqual([abandoned.id]);
+  });
 });

@@ -6,7 +6,11 @@
  *     exited one that restartPolicy says to restart is started again — at once the first time, then after a
  *     crash-loop back-off (10 s doubling to 5 min, measured from its finish time);
  *   - a pod whose containers have all exited and none will restart is terminal;
- *   - exited attempts older than the previous one are garbage-collected (the previous one serves --previous).
+ *   - exited attempts older than the previous one are garbage-collected (the previous one serves --previous);
+ *   - an attempt an earlier agent created but died before starting (abandoned) is removed and made again under the
+ *     same attempt number, whatever restartPolicy says and without back-off: it never ran, so this is its first
+ *     start, not a restart (the kubelet always restarts a container in the created state). One still being
+ *     started (its shim is running runc) is left alone.
  * Deciding a restart records it in the back-off (as the kubelet does), so call this once per sync.
  */
 import type { Pod } from "../../api/index.js";
@@ -75,10 +79,19 @@ export function planPod(pod: Pod, containers: RuntimeContainer[], backoff: Backo
     plan.start.push({ name, init, attempt: latest.attempt + 1 });
   };
 
+  const replace = (name: string, init: boolean, abandoned: RuntimeContainer): void => {
+    plan.remove.push(abandoned.id);
+    plan.start.push({ name, init, attempt: abandoned.attempt });
+  };
+
   for (const c of spec.initContainers ?? []) {
     const [latest] = attemptsOf(containers, c.name);
     if (!latest) {
       plan.start.push({ name: c.name, init: true, attempt: firstAttempt(pod, c.name, true) });
+      return plan;
+    }
+    if (latest.abandoned) {
+      replace(c.name, true, latest);
       return plan;
     }
     if (latest.state !== "exited") return plan;
@@ -95,6 +108,7 @@ export function planPod(pod: Pod, containers: RuntimeContainer[], backoff: Backo
   for (const c of spec.containers) {
     const [latest] = attemptsOf(containers, c.name);
     if (!latest) plan.start.push({ name: c.name, init: false, attempt: firstAttempt(pod, c.name, false) });
+    else if (latest.abandoned) replace(c.name, false, latest);
     else if (latest.state !== "exited") continue;
     else if (shouldStart(latest, policy, false)) restart(c.name, false, latest);
     else done++;

@@ -26,7 +26,9 @@ export function containerIdOf(c: RuntimeContainer): string {
 
 export function apiState(c: RuntimeContainer): ContainerState {
   if (c.state === "running") return { running: { startedAt: metaTime(c.startedAt) ?? metaTime(c.createdAt) } };
-  if (c.state === "created") return { waiting: {} };
+  // Created but not started: being made (or, abandoned by an earlier agent, about to be made again). A waiting
+  // state always says why.
+  if (c.state === "created") return { waiting: { reason: "ContainerCreating" } };
   const t: NonNullable<ContainerState["terminated"]> = { exitCode: c.exitCode ?? 0 };
   if (c.signal) t.signal = c.signal;
   if (c.reason) t.reason = c.reason;
@@ -37,9 +39,12 @@ export function apiState(c: RuntimeContainer): ContainerState {
   return { terminated: t };
 }
 
-/** Whether the kubelet would (re)start this container given its newest attempt (restartPolicy; init containers only on failure). */
+/**
+ * Whether the kubelet would (re)start this container given its newest attempt (restartPolicy; init containers only
+ * on failure). An abandoned created attempt never ran, so it is started whatever the policy (as the kubelet does).
+ */
 export function shouldStart(latest: RuntimeContainer | undefined, policy: string, isInit: boolean): boolean {
-  if (!latest) return true;
+  if (!latest || latest.abandoned) return true;
   if (latest.state !== "exited") return false;
   const code = latest.exitCode ?? 0;
   if (isInit) return code !== 0 && policy !== "Never";

@@ -31,6 +31,14 @@ describe("generatePodStatus", () => {
     expect(s).toMatchObject({ hostIP: "127.0.0.1", podIP: "127.0.0.1", startTime: "2024-01-01T00:05:00Z", qosClass: "BestEffort" });
   });
 
+  it("a created container (being started, or abandoned and about to be made again) waits with ContainerCreating", () => {
+    for (const c of [rc("app", 0, "created"), rc("app", 0, "created", { abandoned: true })]) {
+      const s = status({ containers: [c] });
+      expect(s.phase).toBe("Pending");
+      expect(s.containerStatuses?.[0]).toMatchObject({ state: { waiting: { reason: "ContainerCreating" } }, ready: false, started: false, restartCount: 0 });
+    }
+  });
+
   it("a running container makes the pod Running and Ready", () => {
     const c = rc("app", 0, "running");
     const s = status({ containers: [c] });

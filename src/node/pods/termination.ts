@@ -6,10 +6,16 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Pod } from "../../api/index.js";
+import type { ContainerStatus } from "../runtime/index.js";
 import type { PodContext } from "./context.js";
 import { hookOf, runHook } from "./hooks.js";
 
 const MIN_GRACE_S = 2;
+
+/** A container that runs or may still start; an abandoned created one has no process and never will. */
+function mayRun(c: ContainerStatus): boolean {
+  return c.kind === "container" && c.state !== "exited" && !c.abandoned;
+}
 
 /** The grace period a deletion asks for: the deletion's own, else the spec's, else 30 s. */
 export function gracePeriodOf(pod: Pod | undefined): number {
@@ -22,7 +28,7 @@ export function gracePeriodOf(pod: Pod | undefined): number {
  * grace period; 0 once the pod is gone). `pod` (when known) receives the Killing events.
  */
 export async function stopPodContainers(ctx: PodContext, uid: string, pod: Pod | undefined, currentGrace: () => number): Promise<void> {
-  const live = (await ctx.index.refreshPod(uid)).filter((c) => c.kind === "container" && c.state !== "exited");
+  const live = (await ctx.index.refreshPod(uid)).filter(mayRun);
   if (live.length === 0) return;
   if (pod) for (const c of live) ctx.recorder.event(pod, "Normal", "Killing", `Stopping container ${c.name}`);
   const started = Date.now();
@@ -38,7 +44,7 @@ export async function stopPodContainers(ctx: PodContext, uid: string, pod: Pod |
   await Promise.all(live.map((c) => ctx.runtime.killContainer(c.id, "SIGTERM").catch((err: unknown) => ctx.log.warn("SIGTERM failed", { id: c.id, err }))));
   const termAt = Date.now();
   for (;;) {
-    const still = (await ctx.index.refreshPod(uid)).filter((c) => c.kind === "container" && c.state !== "exited");
+    const still = (await ctx.index.refreshPod(uid)).filter(mayRun);
     if (still.length === 0) return;
     // The hooks' time counts against the grace period, but SIGTERM always gets at least the minimum.
     const deadline = Math.max(started + currentGrace() * 1000, termAt + MIN_GRACE_S * 1000);

@@ -1,13 +1,16 @@
 /**
  * The agent may die at any moment (even SIGKILL): containers keep running under their shims, and a new runtime
- * object over the same rootDir sees them, controls them and still learns their exit codes.
+ * object over the same rootDir sees them, controls them and still learns their exit codes. One that died between
+ * creating a container and starting it leaves it `created` and `abandoned`, which a later runtime can remove.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setFailpoints } from "../../lib/failpoints.js";
 import { createLogger } from "../../lib/log.js";
+import { mountsAtOrBelow } from "../../lib/safe-path/index.js";
 import { createRuntime } from "./runtime.js";
 import { eventually, makeTestRuntime, podSpec, readAll, type TestRuntime } from "./test-support.js";
 
@@ -96,5 +99,80 @@ describe("re-adoption", () => {
     await t.rt.killContainer(id, "SIGKILL");
     expect(await eventually(async () => (await t.rt.containerStatus(id)).state === "exited")).toBe(true);
     expect(await t.rt.containerStatus(id)).toMatchObject({ state: "exited", exitCode: 255, reason: "Unknown" });
+  });
+
+  it("a container whose agent died between create and start (failpoint exit) is adopted as abandoned and removed without a trace", async () => {
+    const vol = path.join(t.base, "abandoned-volume");
+    fs.mkdirSync(vol);
+    fs.writeFileSync(path.join(vol, "keep.txt"), "data\n");
+    const spec = podSpec({ command: ["sh", "-c", "echo ran > /data/ran.txt"], mounts: [{ containerPath: "/data", hostPath: vol }] }, "died-pod");
+    const script = path.join(t.base, "dies-after-create.mts");
+    fs.writeFileSync(
+      script,
+      [
+        `import { createRuntime } from ${JSON.stringify(path.join(here, "index.ts"))};`,
+        `const rt = await createRuntime({ rootDir: ${JSON.stringify(t.rootDir)}, shimPath: ${JSON.stringify(t.shimPath)} });`,
+        `await rt.runContainer(${JSON.stringify(spec)});`,
+        `process.stdout.write("started\\n");`,
+      ].join("\n"),
+    );
+    const agent = spawn(process.execPath, ["--import", "tsx", script], {
+      cwd: repoRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, CISTERN_SPAWNER: t.spawnerPath, CISTERN_FAILPOINTS: "node.runtime.afterCreate=exit" },
+    });
+    let out = "";
+    let err = "";
+    agent.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    agent.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    const code = await new Promise((resolve) => agent.on("exit", resolve));
+    expect({ code, out }, err).toEqual({ code: 137, out: "" });
+
+    const rt = await createRuntime({ rootDir: t.rootDir, shimPath: t.shimPath, log: createLogger("new-agent") });
+    const mine = (await rt.listContainers()).filter((c) => c.pod.uid === spec.pod.uid);
+    expect(mine.map((c) => [c.kind, c.state])).toEqual(expect.arrayContaining([["sandbox", "running"], ["container", "created"]]));
+    const left = mine.find((c) => c.kind === "container")!;
+    expect(left).toMatchObject({ abandoned: true, message: expect.stringMatching(/never ran/) });
+    const dir = path.join(t.rootDir, "containers", left.id);
+    // Its root filesystem and volume are mounted, as create left them.
+    expect(mountsAtOrBelow(dir).length).toBeGreaterThanOrEqual(2);
+    // A shim that died right after its first write (state "created") with nothing in runc: also abandoned.
+    fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify({ version: 1, id: left.id, status: "created", pid: 0, shimPid: process.pid, startedAt: "", finishedAt: "", exitCode: -1, signal: 0, error: "" }));
+    expect(await rt.containerStatus(left.id)).toMatchObject({ state: "created", abandoned: true });
+
+    await rt.removeContainer(left.id);
+    expect(fs.existsSync(dir)).toBe(false);
+    expect(mountsAtOrBelow(dir)).toEqual([]);
+    expect(fs.readdirSync(vol)).toEqual(["keep.txt"]); // the volume is intact and the container never ran
+    await rt.removePodSandbox(spec.pod.uid);
+    expect((await rt.listContainers()).filter((c) => c.pod.uid === spec.pod.uid)).toEqual([]);
+  });
+
+  it("a container this process is still creating is created but not abandoned", async () => {
+    // The failpoint holds the launch between create and start while the container is looked at.
+    setFailpoints("node.runtime.afterCreate=sleep(1500)");
+    try {
+      const spec = podSpec({ command: ["sleep", "1000"] }, "slow-start");
+      const starting = t.rt.runContainer(spec);
+      const seen = async () => (await t.rt.listContainers()).find((c) => c.kind === "container" && c.pod.uid === spec.pod.uid);
+      expect(await eventually(async () => (await seen())?.state === "created")).toBe(true);
+      const during = await seen();
+      expect(during?.abandoned).toBeUndefined();
+      const again = await createRuntime({ rootDir: t.rootDir, shimPath: t.shimPath, log: createLogger("same-process") });
+      expect((await again.containerStatus(during!.id)).abandoned).toBeUndefined();
+      const id = await starting;
+      expect(id).toBe(during!.id);
+      expect(await t.rt.containerStatus(id)).toMatchObject({ state: "running" });
+      await t.rt.removePodSandbox(spec.pod.uid);
+    } finally {
+      setFailpoints(undefined);
+    }
+  });
+
+  it("a new runtime removes container directories that have no record (a crash before the record was written)", async () => {
+    const stray = path.join(t.rootDir, "containers", "0123456789abcdef01234567");
+    fs.mkdirSync(path.join(stray, "bundle", "rootfs"), { recursive: true });
+    await createRuntime({ rootDir: t.rootDir, shimPath: t.shimPath, log: createLogger("sweeper") });
+    expect(fs.existsSync(stray)).toBe(false);
   });
 });

@@ -5,7 +5,8 @@
  * bundle, logs, the shim's state file), runc/ (runc's --root). A container is started by a detached cistern-shim
  * (native/shim) that holds its stdout/stderr, writes the CRI log and records the exit code; the agent only reads
  * those files and asks runc, so it can be killed at any time and a new Runtime over the same rootDir re-adopts
- * every container. Each pod has a sandbox container owning its IPC/UTS namespaces (hostname = pod name); pods use
+ * every container. A container whose creator died between create and start is
+ * reported `created` with `abandoned` set: it never ran and nothing will start it. Each pod has a sandbox container owning its IPC/UTS namespaces (hostname = pod name); pods use
  * the host network; ensurePodSandbox starts it ahead of the first container (the agent does so while the pod's
  * volumes are mounted). Containers run on an overlayfs over the read-only image rootfs.
  *

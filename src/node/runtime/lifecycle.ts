@@ -2,9 +2,13 @@
  * Creating and destroying one container (or sandbox) on disk and in the kernel. launch() leaves nothing behind when
  * it fails; destroy() is idempotent and refuses to delete the container directory while anything is still mounted
  * in it (removeTreeBeneath never crosses a mount), so a failed unmount can never turn into deleting volume data.
+ * A process killed inside launch() (after the record is written, before the shim has started) leaves a container
+ * that is created but will never start; isLaunching() tells such a leftover apart from a launch still under way in
+ * this process (see status.ts: `abandoned`).
  */
 import * as fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { failpointAsync } from "../../lib/failpoints.js";
 import { removeTreeBeneath } from "../../lib/safe-path/index.js";
 import { podHostname, type MountSpec } from "./container-spec.js";
 import type { ContainerRecord } from "./container-store.js";
@@ -43,10 +47,32 @@ function withVolumes(base: OciMount[], volumes: OciMount[]): OciMount[] {
   return [...base.filter((m) => !taken.has(m.destination)), ...volumes];
 }
 
+/**
+ * Container directories this process is launching (every Runtime object of the process: several may share one
+ * rootDir, as a restarted agent's does in tests). Only the shim writes state.json, and it does so first thing, so a
+ * recorded container without one is either in here or left by a process that died before starting its shim.
+ */
+const launching = new Set<string>();
+
+export function isLaunching(containerDir: string): boolean {
+  return launching.has(containerDir);
+}
+
 /** Create the container's directory, mounts and bundle and start it through a shim. Returns the host pid. */
 export async function launch(ctx: RuntimeContext, input: LaunchInput): Promise<number> {
   const { record } = input;
   checkRootfs(input.image.rootfs);
+  const key = ctx.store.path(record.id);
+  launching.add(key);
+  try {
+    return await createAndStart(ctx, input);
+  } finally {
+    launching.delete(key);
+  }
+}
+
+async function createAndStart(ctx: RuntimeContext, input: LaunchInput): Promise<number> {
+  const { record } = input;
   const dir = await ctx.store.create(record.id);
   try {
     ctx.store.write(record);
@@ -64,6 +90,9 @@ export async function launch(ctx: RuntimeContext, input: LaunchInput): Promise<n
         resources: input.resources,
       });
       fs.writeFileSync(ctx.store.path(record.id, "bundle", "config.json"), JSON.stringify(spec, null, 2), { mode: 0o600 });
+      // The container exists (record, mounts, bundle) but nothing runs it yet: the crash window between the CRI's
+      // CreateContainer and StartContainer. The sandbox has its own failpoint (runtime.sandbox.create).
+      if (record.kind === "container") await failpointAsync("node.runtime.afterCreate");
       return await startShim({ shimPath: ctx.shimPath, runcPath: ctx.runc.binary, runcRoot: ctx.runc.root, id: record.id, containerDir: dir });
     } finally {
       pod.close();

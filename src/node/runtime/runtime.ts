@@ -18,7 +18,7 @@ import { startExec, type ExecOptions, type ExecProcess } from "./exec.js";
 import { ImageStore } from "./image-store.js";
 import type { ImageInfo, ProgressFn } from "./image-types.js";
 import { Images } from "./images.js";
-import { destroy, launch } from "./lifecycle.js";
+import { destroy, isLaunching, launch } from "./lifecycle.js";
 import { readLogStream, type LogOptions } from "./logs.js";
 import { capabilitiesOf, capabilitySet } from "./oci-spec.js";
 import { checkOverlayPath } from "./overlay.js";
@@ -78,6 +78,7 @@ export class Runtime {
     };
     const rt = new Runtime(ctx, rootDir, parseRuncVersion(await runc.version()));
     rt.warnVulnerabilities();
+    await rt.removeUnrecorded();
     await rt.deleteRuncOrphans();
     return rt;
   }
@@ -90,6 +91,18 @@ export class Runtime {
       `upgrade runc (fixed in ${[...new Set(vulns.flatMap((v) => v.fixedIn))].join(" / ")} or newer)`;
     this.warnings.push(msg);
     this.ctx.log.warn(msg, { mitigations: vulns.filter((v) => v.mitigatedByRuntime).map((v) => `${v.id}: ${v.mitigatedByRuntime}`) });
+  }
+
+  /**
+   * Container directories without a record were left by a crash between their mkdir and the record's write: nothing
+   * is mounted in them yet and nothing lists them, so they would stay for good.
+   */
+  private async removeUnrecorded(): Promise<void> {
+    for (const id of this.ctx.store.ids()) {
+      if (this.ctx.store.tryRead(id) || isLaunching(this.ctx.store.path(id))) continue;
+      this.ctx.log.warn("removing a container directory without a record", { id });
+      await destroy(this.ctx, id);
+    }
   }
 
   /** runc containers under our root without a container directory were left by a crash mid-create. */

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import type { PodRef } from "./container-spec.js";
 import type { ContainerRecord } from "./container-store.js";
 import type { RuntimeContext } from "./context.js";
+import { isLaunching } from "./lifecycle.js";
 import { readShimState, runcError, shimAlive } from "./shim.js";
 
 export type ContainerState = "created" | "running" | "exited";
@@ -30,8 +31,16 @@ export interface ContainerStatus {
   /** Kubernetes-style: Completed, Error, StartError, Unknown. */
   reason?: string;
   message?: string;
+  /**
+   * Only with state "created": nothing will ever start it — whoever created it died before its process started
+   * (an agent killed between create and start). It never ran; remove it and create it again (the kubelet's
+   * computePodActions does the same with a created container).
+   */
+  abandoned?: boolean;
   logPath: string;
 }
+
+const ABANDONED = "created by a runtime that stopped before starting it; it never ran";
 
 export async function computeStatus(ctx: RuntimeContext, rec: ContainerRecord): Promise<ContainerStatus> {
   const dir = ctx.store.path(rec.id);
@@ -49,7 +58,7 @@ export async function computeStatus(ctx: RuntimeContext, rec: ContainerRecord): 
   };
   for (let round = 0; round < 2; round++) {
     const st = readShimState(dir);
-    if (!st) return { ...base, state: "created" };
+    if (!st) return isLaunching(dir) ? { ...base, state: "created" } : { ...base, state: "created", abandoned: true, message: ABANDONED };
     if (st.status === "exited") {
       return {
         ...base,
@@ -70,6 +79,8 @@ export async function computeStatus(ctx: RuntimeContext, rec: ContainerRecord): 
     }
     if (round === 0) continue; // the shim may have written its final state just now: read once more
     const rs = await ctx.runc.state(rec.id);
+    // The shim died before runc had started the process (runc run killed between its create and start steps).
+    if (st.status === "created" && (!rs || rs.status === "created")) return { ...base, state: "created", abandoned: true, message: ABANDONED };
     if (rs && rs.status === "running") {
       return {
         ...base,
