@@ -4,19 +4,18 @@
  * The mounters (bind through the spawner helper, efs-fuse's daemon) take the target as a string and
  * resolve it again when they call mount(2), so a parent swapped for a symlink between our no-follow
  * open and that call would put the mount somewhere else. Afterwards we therefore check, from the
- * fds we held the whole time, that exactly one new mount sits on our directory:
- *   - the directory is still where it was opened (its fd's path is the canonical target);
- *   - looking its name up in the held parent now crosses into a mount that did not exist before,
- *     whose mount point is that path and whose parent mount is the one our directory lives in.
- * When that fails, the mount went elsewhere: the caller removes it (removeStrayMounts finds it by
- * being new, outside the publish root, on a directory of the target's name and of the kind that
- * was served) and refuses the publish.
+ * fds held the whole time, that a new mount covers our directory: looking the target's name up in
+ * the held parent crosses into a mount that did not exist before, stacked on the mount our
+ * directory lives in, whose mount point is our directory's path (mount ids from /proc/self/fdinfo).
+ * When that fails the mount went elsewhere: the caller removes it (strayMounts: new, outside the
+ * publish root, on a directory of the target's name, of the kind that was served) and refuses.
+ * Removal is by the mount point as the mount table spells it, while that mount is the top one there.
  */
 import * as fs from "node:fs";
 import { basename } from "node:path";
-import { isPathWithin, readMountInfo, type MountInfo } from "../lib/safe-path/index.js";
+import { fdPathForChild, isPathWithin, readMountInfo, type MountInfo } from "../lib/safe-path/index.js";
 import { defaultSpawner } from "../lib/spawner/index.js";
-import type { PublishRecord } from "./publish-state.js";
+import type { ServedBy } from "./publish-state.js";
 import { mountIdAtName, mountIdOf, type PreparedTarget } from "./target-path.js";
 
 /** The ids of the mounts that exist now (taken just before mounting). */
@@ -24,30 +23,75 @@ export function mountIds(table: MountInfo[] = readMountInfo()): Set<number> {
   return new Set(table.map((m) => m.id));
 }
 
-/** Why the new mount is not on the prepared directory, or undefined when it is. */
+/** The new mount on the name the prepared directory had in its held parent, if any (reads the mount table). */
+function newMountOnName(t: PreparedTarget, before: Set<number>): { top: MountInfo | undefined; on: number; under: number } {
+  const on = mountIdAtName(t.parent.fd, t.name);
+  const under = mountIdOf(t.dir.fd);
+  const top = on === under || before.has(on) ? undefined : readMountInfo().find((m) => m.id === on);
+  return { top, on, under };
+}
+
+/**
+ * Why the new mount is not on the prepared directory, or undefined when it is: the name in the held
+ * parent crosses into a mount made since `before`, stacked directly on the mount our directory lives
+ * in, at the path our directory has (the same dentry). The directory may have been renamed since it
+ * was opened; what matters is that the mount covers it and nothing else.
+ */
 export function misplacedMount(t: PreparedTarget, before: Set<number>): string | undefined {
-  let now: string;
+  let reason = "";
+  // The path of the mount and of the directory are read one after the other: a rename in between is retried.
+  for (let i = 0; i < 3; i++) {
+    let found: ReturnType<typeof newMountOnName>;
+    let now: string;
+    try {
+      found = newMountOnName(t, before);
+      now = fs.readlinkSync(t.dir.procPath);
+    } catch (e) {
+      return `cannot look at the target after mounting: ${(e as Error).message}`;
+    }
+    const { top, on, under } = found;
+    if (on === under) return "nothing was mounted on the target directory";
+    if (!top) return "the mount on the target directory is not the one just made";
+    if (top.parentId !== under) return `the new mount at ${JSON.stringify(top.mountPoint)} is not on the target directory`;
+    if (top.mountPoint === now) return undefined;
+    reason = `the new mount is at ${JSON.stringify(top.mountPoint)}, the target directory at ${JSON.stringify(now)}`;
+  }
+  return reason;
+}
+
+/** Did the prepared directory move or lose its name since it was opened (a mounter failure is then the caller's doing)? */
+export function targetMoved(t: PreparedTarget): boolean {
   try {
-    now = fs.readlinkSync(t.dir.procPath);
-  } catch (e) {
-    return `cannot read where the target directory is: ${(e as Error).message}`;
+    if (fs.readlinkSync(t.dir.procPath) !== t.canonical) return true;
+    const st = fs.lstatSync(`${t.parent.procPath}/${t.name}`);
+    return st.ino !== t.dir.stat.ino || st.dev !== t.dir.stat.dev;
+  } catch {
+    return true;
   }
-  if (now !== t.canonical) return `the target directory moved to ${JSON.stringify(now)} while it was being mounted`;
-  let on: number;
-  let under: number;
-  try {
-    on = mountIdAtName(t.parent.fd, t.name);
-    under = mountIdOf(t.dir.fd);
-  } catch (e) {
-    return `cannot look at the target after mounting: ${(e as Error).message}`;
+}
+
+/**
+ * Detach a mount made since `before` that covers the prepared directory's name (what a refused
+ * publish may leave when its mounter failed half-way). The unmount goes through the held parent's
+ * fd path (/proc/<pid>/fd/<parent>/<name>), which no rename or link below the root can redirect.
+ * True if there was one.
+ */
+export async function removeNewMountOnTarget(t: PreparedTarget, before: Set<number>): Promise<boolean> {
+  let found = false;
+  for (let i = 0; i < 5; i++) {
+    let top: MountInfo | undefined;
+    try {
+      top = newMountOnName(t, before).top;
+    } catch {
+      return found;
+    }
+    if (!top) return found;
+    found = true;
+    await defaultSpawner()
+      .unmount(`${fdPathForChild(t.parent.fd)}/${t.name}`, { lazy: true })
+      .catch(() => undefined);
   }
-  if (on === under) return "nothing was mounted on the target directory";
-  const top = readMountInfo().find((m) => m.id === on);
-  if (!top || before.has(on)) return "the mount on the target directory is not the one just made";
-  if (top.mountPoint !== t.canonical || top.parentId !== under) {
-    return `the new mount is at ${JSON.stringify(top.mountPoint)}, not on the target directory`;
-  }
-  return undefined;
+  return found;
 }
 
 /** "major:minor" as mountinfo spells a device (glibc's gnu_dev_major / gnu_dev_minor). */
@@ -57,45 +101,56 @@ function deviceName(dev: bigint): string {
   return `${major}:${minor}`;
 }
 
-function looksServed(m: MountInfo, rec: PublishRecord): boolean {
-  if (rec.servedBy === "fuse") return m.fsType === "fuse.efs";
-  if (!rec.hostPath) return false;
+/** What a publish served, as far as known: the record's kind and directory, or (the mounter failed) only the EFS data root. */
+export interface ServedHint {
+  servedBy?: ServedBy;
+  /** The served directory (a record's hostPath), or a directory it lies beneath on the same device (the data root). */
+  dir?: string;
+}
+
+function looksServed(m: MountInfo, hint: ServedHint): boolean {
+  // efs-fuse mounts are made only by this driver.
+  if (m.fsType === "fuse.efs") return hint.servedBy !== "bind";
+  if (hint.servedBy === "fuse" || !hint.dir) return false;
   try {
-    if (m.device !== deviceName(fs.statSync(rec.hostPath, { bigint: true }).dev)) return false;
+    if (m.device !== deviceName(fs.statSync(hint.dir, { bigint: true }).dev)) return false;
   } catch {
     return false;
   }
-  return m.root === "/" || rec.hostPath === m.root || rec.hostPath.endsWith(m.root);
+  if (hint.servedBy === undefined) return true;
+  return m.root === "/" || hint.dir === m.root || hint.dir.endsWith(m.root);
 }
 
 /**
  * Mounts this publish made somewhere other than its target: new since `before`, outside the publish
  * root (inside it, a new mount may be another target's legitimate one), on a directory named like
- * the target, of the kind the record says was served.
+ * the target, of the kind that was served.
  */
-export function strayMounts(t: PreparedTarget, rec: PublishRecord, before: Set<number>, root: string): MountInfo[] {
+export function strayMounts(t: PreparedTarget, hint: ServedHint, before: Set<number>, root: string): MountInfo[] {
   const realRoot = fs.realpathSync(root);
   return readMountInfo().filter(
-    (m) => !before.has(m.id) && m.mountPoint !== t.canonical && !isPathWithin(realRoot, m.mountPoint) && basename(m.mountPoint) === t.name && looksServed(m, rec),
+    (m) => !before.has(m.id) && m.mountPoint !== t.canonical && !isPathWithin(realRoot, m.mountPoint) && basename(m.mountPoint) === t.name && looksServed(m, hint),
   );
 }
 
-/** Detach each stray mount while it is still the top mount at its mount point; returns what was left. */
+/**
+ * Detach each stray mount (found by id, at its mount point as the table spells it now) while it is
+ * the top mount there; returns those still mounted.
+ */
 export async function removeStrayMounts(strays: MountInfo[]): Promise<MountInfo[]> {
   const left: MountInfo[] = [];
-  for (const m of strays) {
-    for (let i = 0; i < 3; i++) {
-      const at = readMountInfo().filter((x) => x.mountPoint === m.mountPoint);
-      if (!at.some((x) => x.id === m.id)) break;
-      if (at[at.length - 1].id !== m.id) {
-        left.push(m); // something else was stacked on it since: not ours to remove
-        break;
-      }
+  for (const stray of strays) {
+    for (let i = 0; i < 5; i++) {
+      const table = readMountInfo();
+      const now = table.find((m) => m.id === stray.id);
+      if (!now) break;
+      const at = table.filter((m) => m.mountPoint === now.mountPoint);
+      if (at[at.length - 1].id !== now.id) break; // something else was stacked on it since: not ours to remove
       await defaultSpawner()
-        .unmount(m.mountPoint, { lazy: true })
+        .unmount(now.mountPoint, { lazy: true })
         .catch(() => undefined);
     }
-    if (readMountInfo().some((x) => x.id === m.id) && !left.includes(m)) left.push(m);
+    if (readMountInfo().some((m) => m.id === stray.id)) left.push(stray);
   }
   return left;
 }

@@ -100,7 +100,7 @@ async function failure(p: Promise<unknown>): Promise<unknown> {
 describe("NodePublishVolume with a mounter that mounts by path", () => {
   it("records a mount that landed on the target and removes it on unpublish", async () => {
     const targetPath = join(root, "pod", "mount");
-    await node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap });
+    await node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap, readonly: false });
     expect(mountsBelow(base)).toEqual([targetPath]);
     await node.nodeUnpublishVolume({ volumeId: FS, targetPath });
     expect(mountsBelow(base)).toEqual([]);
@@ -110,7 +110,7 @@ describe("NodePublishVolume with a mounter that mounts by path", () => {
   it("removes a mount that landed outside the publish root and refuses with InvalidArgument", async () => {
     const targetPath = join(root, "pod", "mount");
     mounter.redirect = () => join(outside, "mount");
-    const e = await failure(node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap }));
+    const e = await failure(node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap, readonly: false }));
     expect(isCsiError(e, "InvalidArgument"), String(e)).toBe(true);
     expect(mounter.published).toEqual([join(outside, "mount")]);
     expect(mounter.unpublished).toEqual([targetPath]); // the EFS side is released too
@@ -119,7 +119,7 @@ describe("NodePublishVolume with a mounter that mounts by path", () => {
     expect(readdirSync(outside)).toEqual(["mount"]);
     // Nothing was recorded: the target can be published normally afterwards.
     mounter.redirect = undefined;
-    await node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap });
+    await node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap, readonly: false });
     expect(mountsBelow(base)).toEqual([targetPath]);
   });
 
@@ -128,7 +128,7 @@ describe("NodePublishVolume with a mounter that mounts by path", () => {
     const elsewhere = join(root, "other", "mount");
     mkdirSync(elsewhere, { recursive: true });
     mounter.redirect = () => elsewhere;
-    const e = await failure(node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap }));
+    const e = await failure(node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap, readonly: false }));
     expect(isCsiError(e, "InvalidArgument"), String(e)).toBe(true);
     expect(mountsBelow(join(root, "pod"))).toEqual([]);
     // A new mount inside the root cannot be told from another target's publish, so it is left to the mounter's cleanup.
@@ -139,7 +139,7 @@ describe("NodePublishVolume with a mounter that mounts by path", () => {
 describe("NodeUnpublishVolume through a link", () => {
   it("is refused without calling the mounter, and the mount outside stays", async () => {
     const targetPath = join(root, "pod", "mount");
-    await node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap });
+    await node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap, readonly: false });
     // The pod directory is replaced by a link to a directory outside that has a mount of its own.
     execFileSync("mount", ["-t", "tmpfs", "tmpfs", join(outside, "mount")]);
     const podDir = join(root, "pod");

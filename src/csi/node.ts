@@ -14,19 +14,20 @@
  */
 import { promises as fsp } from "node:fs";
 import type { Logger } from "../lib/log.js";
-import { childPath, readMountInfo } from "../lib/safe-path/index.js";
+import { childPath, readMountInfo, type MountInfo } from "../lib/safe-path/index.js";
 import { checkCapabilities, isReaderOnly } from "./capabilities.js";
 import { mountPathOf, parseVolumeHandle } from "./handle.js";
 import { openHostPath } from "./host-path.js";
 import { PRINCIPAL_ARN } from "./ids.js";
 import type { KeyedMutex } from "./keyed-mutex.js";
 import type { CsiMetrics } from "./metrics.js";
-import { misplacedMount, mountIds, removeStrayMounts, strayMounts } from "./mount-landing.js";
+import { misplacedMount, mountIds, removeNewMountOnTarget, removeStrayMounts, strayMounts, targetMoved, type ServedHint } from "./mount-landing.js";
 import type { NodeMounter, PublishSpec } from "./mounter.js";
 import { parseMountOptions } from "./mount-options.js";
 import type { PublishRecord, PublishState } from "./publish-state.js";
 import {
   csiError,
+  type CsiError,
   type NodeGetVolumeStatsRequest,
   type NodeGetVolumeStatsResponse,
   type NodePublishVolumeRequest,
@@ -100,21 +101,45 @@ export function publishSpecFor(req: NodePublishVolumeRequest, publishRoot?: stri
   };
 }
 
+/**
+ * Remove what a publish may have mounted other than on its target, by mount id: strays outside the
+ * publish root and a new mount on the target's name (the mounters unmount by re-resolving the path
+ * string, which is what went wrong). Returns the strays that could not be removed.
+ */
+async function removeLeftovers(deps: NodeDeps, target: PreparedTarget, before: Set<number>, hint: ServedHint): Promise<{ found: number; left: MountInfo[] }> {
+  const strays = deps.publishRoot === undefined ? [] : strayMounts(target, hint, before, deps.publishRoot);
+  const left = await removeStrayMounts(strays);
+  const onTarget = await removeNewMountOnTarget(target, before);
+  if (left.length > 0) deps.log.error("a misplaced mount could not be removed", { target: target.canonical, mountPoints: left.map((m) => m.mountPoint) });
+  return { found: strays.length + (onTarget ? 1 : 0), left };
+}
+
+function leftoverFailure(spec: PublishSpec, left: MountInfo[]): CsiError {
+  return csiError("Internal", `target ${spec.targetPath} changed while it was mounted and the mount at ${left.map((m) => m.mountPoint).join(", ")} could not be removed`);
+}
+
 /** Mount at the prepared target and prove the mount landed on it; a mount that went elsewhere is removed and refused. */
 async function mountOnPrepared(deps: NodeDeps, spec: PublishSpec, target: PreparedTarget): Promise<PublishRecord> {
   const before = mountIds();
-  const rec = await deps.mounter.publish(spec);
+  const stamp = target.stamp();
+  let rec: PublishRecord;
+  try {
+    rec = await deps.mounter.publish(spec);
+  } catch (e) {
+    // A mounter whose path resolution was redirected may have failed after mounting, and its own cleanup
+    // (by path) may have missed the mount.
+    const { found, left } = await removeLeftovers(deps, target, before, { dir: deps.dataRoot });
+    if (left.length > 0) throw leftoverFailure(spec, left);
+    // A component renamed or swapped while the mounter resolved the path is the caller's doing; otherwise the failure is the mounter's.
+    if (found === 0 && !targetMoved(target) && target.stamp() === stamp) throw e;
+    throw csiError("InvalidArgument", `target ${spec.targetPath} changed while it was being mounted: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const wrong = misplacedMount(target, before);
   if (wrong === undefined) return rec;
   deps.log.warn("NodePublishVolume: the mount did not land on the target directory; undoing it", { target: spec.targetPath, reason: wrong });
-  // Strays first, by mount id: the mounter's own unmount re-resolves the target string, which is what went wrong.
-  const strays = deps.publishRoot === undefined ? [] : strayMounts(target, rec, before, deps.publishRoot);
-  const left = await removeStrayMounts(strays);
+  const { left } = await removeLeftovers(deps, target, before, { servedBy: rec.servedBy, dir: rec.hostPath });
   await deps.mounter.unpublish(rec).catch((err) => deps.log.warn("cleanup of a misplaced publish failed", { target: spec.targetPath, err }));
-  if (left.length > 0) {
-    deps.log.error("a misplaced mount could not be removed", { target: spec.targetPath, mountPoints: left.map((m) => m.mountPoint) });
-    throw csiError("Internal", `target ${spec.targetPath} changed while it was mounted and the mount at ${left.map((m) => m.mountPoint).join(", ")} could not be removed`);
-  }
+  if (left.length > 0) throw leftoverFailure(spec, left);
   throw csiError("InvalidArgument", `target ${spec.targetPath} changed while it was being mounted (${wrong}); nothing is published`);
 }
 

@@ -110,12 +110,35 @@ export function mountedAt(target: string, root?: string, table?: MountInfo[]): b
   }
 }
 
-/** A target directory made ready for a mount: it and its parent stay open until close(). */
+/** A target directory made ready for a mount: it, its parent and the directories between them and the root stay open until close(). */
 export interface PreparedTarget extends TargetParent {
   /** The target directory itself, open O_PATH (the object a mount must land on). */
   dir: BeneathHandle;
   /** True if this call created the target directory. */
   created: boolean;
+  /**
+   * The change times of every held directory from the first one below the root down to the target.
+   * Renaming a directory changes its ctime, so an equal stamp before and after a step means no
+   * component of the path was renamed or swapped for a link meanwhile.
+   */
+  stamp(): string;
+}
+
+/** Open each directory strictly between the root and the target's parent (the parent and target are held already). */
+function openAncestors(root: string, rel: string): BeneathHandle[] {
+  const parts = rel.split("/").slice(0, -2);
+  const held: BeneathHandle[] = [];
+  try {
+    for (let i = 1; i <= parts.length; i++) held.push(openBeneath(root, parts.slice(0, i).join("/"), { directory: true, pathOnly: true }));
+    return held;
+  } catch (e) {
+    for (const h of held) h.close();
+    throw e;
+  }
+}
+
+function ctimeStamp(handles: BeneathHandle[]): string {
+  return handles.map((h) => fs.fstatSync(h.fd, { bigint: true }).ctimeNs.toString()).join(",");
 }
 
 /**
@@ -125,6 +148,7 @@ export interface PreparedTarget extends TargetParent {
 export function prepareTarget(target: string, root?: string): PreparedTarget {
   const own = { mode: TARGET_MODE, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
   let at: TargetParent | undefined;
+  let ancestors: BeneathHandle[] = [];
   if (root === undefined) at = openUnconfinedParent(target, true);
   else {
     try {
@@ -136,12 +160,21 @@ export function prepareTarget(target: string, root?: string): PreparedTarget {
   }
   if (!at) throw csiError("Internal", `the parent of target ${JSON.stringify(target)} vanished while it was being created`);
   try {
+    if (root !== undefined) ancestors = openAncestors(root, relativeTo(root, target));
     // The parent's fd magic link is the root of this last step: only `name` is looked up, never followed.
     const dir = openBeneath(at.parent.procPath, at.name, { directory: true, pathOnly: true, create: own });
     const parent = at;
-    return { ...parent, dir, created: dir.created, close: () => (dir.close(), parent.close()) };
+    const held = [...ancestors, parent.parent, dir];
+    return {
+      ...parent,
+      dir,
+      created: dir.created,
+      stamp: () => ctimeStamp(held),
+      close: () => held.forEach((h) => h.close()),
+    };
   } catch (e) {
     at.close();
+    for (const h of ancestors) h.close();
     throw targetFailure(e, target, "created");
   }
 }
