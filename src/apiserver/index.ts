@@ -32,7 +32,7 @@ import { bootstrapRbac } from "./auth/bootstrap-rbac.js";
 import { RbacAuthorizer } from "./auth/rbac/authorizer.js";
 import { rbacEscalation } from "./admission/rbac-escalation.js";
 import { createTokenIssuer } from "./auth/service-account-tokens.js";
-import { AuditLog } from "./http/audit.js";
+import { AuditLog, type AuditLogOptions } from "./http/audit.js";
 import { ClientLimiter, DEFAULT_RATE_LIMITS, type RateLimitOptions } from "./http/rate-limit.js";
 import { readerFor, findResource } from "./registry/context.js";
 import { serviceAccountTokenHandler } from "./handlers/service-account-token.js";
@@ -65,6 +65,8 @@ export interface ApiServerOptions {
   serviceAccountKeys?: { privateKey: KeyObject; publicKey: KeyObject };
   /** Append an audit event for every write here (JSON lines). */
   auditLogPath?: string;
+  /** Rotation of that log (defaults: 100 MiB, 10 backups). */
+  auditLogRotation?: AuditLogOptions;
   rateLimits?: RateLimitOptions;
   resources?: ResourceTraits[];
 }
@@ -99,7 +101,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const issuer = opts.serviceAccountKeys
     ? createTokenIssuer(opts.serviceAccountKeys, async (sa) => (await reader.get(findResource(registry, "", "serviceaccounts"), sa.namespace, sa.name))?.metadata.uid === sa.uid)
     : undefined;
-  const audit = opts.auditLogPath ? new AuditLog(opts.auditLogPath) : undefined;
+  const audit = opts.auditLogPath ? new AuditLog(opts.auditLogPath, opts.auditLogRotation) : undefined;
   // As kube-apiserver, the API server drives compaction; a window of history stays for re-watching clients.
   // On etcd, several API servers coordinate so the cluster compacts once per interval (upstream's 5 min).
   const compactor = opts.backend instanceof EtcdBackend
