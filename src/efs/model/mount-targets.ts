@@ -36,16 +36,54 @@ function hashBytes(text: string): Buffer {
   return createHash("sha256").update(text).digest();
 }
 
-/** "us-east-1" → "use1", the prefix of AWS's zone IDs (use1-az1). */
-function regionShort(region: string): string {
-  const parts = region.split("-");
-  return parts.map((p, i) => (i === parts.length - 1 ? p : p[0])).join("");
+/**
+ * AWS's zone-ID prefix per region (AWS Regions and Availability Zones guide, "AZ IDs"). The table is the
+ * authority; regions it does not know get the same scheme derived from the name.
+ */
+const ZONE_ID_PREFIX: Record<string, string> = {
+  "us-east-1": "use1", "us-east-2": "use2", "us-west-1": "usw1", "us-west-2": "usw2",
+  "ca-central-1": "cac1", "ca-west-1": "caw1", "mx-central-1": "mxc1",
+  "af-south-1": "afs1",
+  "ap-east-1": "ape1", "ap-east-2": "ape2", "ap-northeast-1": "apne1", "ap-northeast-2": "apne2", "ap-northeast-3": "apne3",
+  "ap-south-1": "aps1", "ap-south-2": "aps2", "ap-southeast-1": "apse1", "ap-southeast-2": "apse2", "ap-southeast-3": "apse3",
+  "ap-southeast-4": "apse4", "ap-southeast-5": "apse5", "ap-southeast-6": "apse6", "ap-southeast-7": "apse7",
+  "eu-central-1": "euc1", "eu-central-2": "euc2", "eu-north-1": "eun1", "eu-south-1": "eus1", "eu-south-2": "eus2",
+  "eu-west-1": "euw1", "eu-west-2": "euw2", "eu-west-3": "euw3",
+  "il-central-1": "ilc1", "me-central-1": "mec1", "me-south-1": "mes1",
+  "sa-east-1": "sae1",
+  "us-gov-east-1": "usge1", "us-gov-west-1": "usgw1",
+  "cn-north-1": "cnn1", "cn-northwest-1": "cnnw1",
+};
+
+const COMPASS: Record<string, string> = { northeast: "ne", northwest: "nw", southeast: "se", southwest: "sw" };
+
+/**
+ * The prefix of AWS's zone IDs for a region ("us-east-1" → "use1", "ap-southeast-2" → "apse2"). A region
+ * missing from the table follows AWS's scheme: the geography code, the initials of the direction (two letters
+ * for the diagonals), the number. Anything not shaped like a region name is kept as its letters and digits.
+ */
+export function zoneIdPrefix(region: string): string {
+  const known = ZONE_ID_PREFIX[region];
+  if (known) return known;
+  const parts = region.toLowerCase().split("-");
+  if (parts.length < 3 || !/^[a-z]{2}$/.test(parts[0]) || !/^\d+$/.test(parts[parts.length - 1]) || parts.slice(1, -1).some((p) => !/^[a-z]+$/.test(p))) {
+    return region.toLowerCase().replace(/[^a-z0-9]/g, "") || "az";
+  }
+  const middle = parts.slice(1, -1).map((p) => COMPASS[p] ?? p[0]).join("");
+  return `${parts[0]}${middle}${parts[parts.length - 1]}`;
+}
+
+/**
+ * The zone ID of the region's index-th zone (0 = "a" → az1). AWS maps letters to IDs per account in its
+ * oldest regions, so no mapping is "the" right one; this one is stable.
+ */
+function zoneId(region: string, index: number): string {
+  return `${zoneIdPrefix(region)}-az${index + 1}`;
 }
 
 /** The zone ID AWS would give a zone name of this region ("us-east-1b" → "use1-az2"). */
 export function availabilityZoneId(region: string, zoneName: string): string {
-  const index = Math.max(0, "abcdef".indexOf(zoneName.slice(-1)));
-  return `${regionShort(region)}-az${index + 1}`;
+  return zoneId(region, Math.max(0, "abcdef".indexOf(zoneName.slice(-1))));
 }
 
 export class MountTargets {
@@ -65,7 +103,7 @@ export class MountTargets {
   private zoneOf(subnetId: string, fixedZone: string | undefined): { name: string; id: string } {
     const zones = ["a", "b", "c"];
     const index = fixedZone ? Math.max(0, zones.indexOf(fixedZone.slice(-1))) : hashBytes(subnetId)[0] % 3;
-    return { name: fixedZone ?? `${this.s.scope.region}${zones[index]}`, id: `${regionShort(this.s.scope.region)}-az${index + 1}` };
+    return { name: fixedZone ?? `${this.s.scope.region}${zones[index]}`, id: zoneId(this.s.scope.region, index) };
   }
 
   private addressFor(subnetId: string, wanted: string | undefined): string {
