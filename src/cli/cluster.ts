@@ -18,7 +18,8 @@ import { explainClaim, explainPod, explainVolume, gatherSnapshot, renderExplanat
 import { ensureClientCert, ensureServerCert } from "../lib/pki.js";
 import { ensureAdminToken } from "./admin-token.js";
 import { createLogger } from "../lib/log.js";
-import { writeEnvFile, writeKubeconfig } from "./kubeconfig.js";
+import { writeKubeconfig } from "./kubeconfig.js";
+import { writeClusterEnv } from "./cluster-env.js";
 
 const log = createLogger("cistern");
 
@@ -90,16 +91,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     const envPath = join(dataDir, "env");
     writeKubeconfig(kubeconfigPath, { server, caPem: cert.caPem, token: adminToken });
     const caPath = join(pkiDir, "ca.crt");
-    writeEnvFile(envPath, {
-      KUBECONFIG: kubeconfigPath,
-      AWS_ACCESS_KEY_ID: efs.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: efs.credentials.secretAccessKey,
-      AWS_REGION: efs.region,
-      AWS_ENDPOINT_URL_EFS: efsUrl,
-      // The AWS CLI and boto3 read AWS_CA_BUNDLE; Node (the JS SDK) reads NODE_EXTRA_CA_CERTS.
-      AWS_CA_BUNDLE: caPath,
-      NODE_EXTRA_CA_CERTS: caPath,
-    });
+    writeClusterEnv(envPath, { kubeconfigPath, credentials: efs.credentials, region: efs.region, efsUrl, caPath });
     const controlPlane = await startControlPlane({
       kubeconfig: kubeconfigPath,
       efs: { endpoint: efsUrl, region: efs.region, credentials: efs.credentials, ca: cert.caPem },
