@@ -28,6 +28,9 @@
  *     subPaths reach the disk only through safe-path in the runtime; log files are opened O_NOFOLLOW.
  *   - Pod directories are deleted with removeTreeBeneath, which never crosses a mount: a volume that failed to
  *     unmount is left in place, never emptied.
+ *   - A pod's status is computed from the very copy it is written over (a conflict re-reads, backs off and
+ *     computes again) and written only when it changed: PodScheduled is the scheduler's, copied, and unchanged
+ *     conditions keep their transition times, so a running pod that does nothing is never rewritten.
  *   - Single-writer claims are double-checked on the node (ReadWriteOncePod: one pod; ReadWriteOnce: one node).
  *   - The kubelet API accepts only callers with a client certificate from the cluster CA whose CN is
  *     cistern:apiserver.

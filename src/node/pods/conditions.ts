@@ -2,6 +2,11 @@
  * The kubelet-owned pod conditions (status/generate.go), in the order the kubelet writes them:
  * PodReadyToStartContainers, Initialized, Ready, ContainersReady, PodScheduled. Conditions owned by others are
  * kept; a condition's lastTransitionTime only moves when its status changes.
+ *
+ * PodScheduled belongs to the scheduler (the binding writes it, with the scheduler's clock): a True one in the
+ * API is copied as it is, never recomputed — a node computing its own time for it fights the binding's write
+ * whenever the two clocks fall on either side of a second. Only a pod bound with no PodScheduled True (created
+ * with spec.nodeName) gets one from the node, and from then on the API's copy is kept.
  */
 import type { ContainerStatus, PodCondition, PodSpec } from "../../api/index.js";
 
@@ -95,6 +100,10 @@ export function podConditions(
   mine.push(cond("PodScheduled", true));
   for (const c of mine) {
     const old = previous.find((p) => p.type === c.type);
+    if (c.type === "PodScheduled" && old?.status === "True") {
+      out.push({ ...old });
+      continue;
+    }
     c.lastProbeTime = null;
     c.lastTransitionTime = old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : now;
     out.push(c);

@@ -104,6 +104,28 @@ describe("generatePodStatus", () => {
     expect(s.conditions?.[0]).toEqual({ type: "example.com/Gate", status: "True", lastTransitionTime: "2023-12-30T00:00:00Z" });
   });
 
+  it("copies PodScheduled from the API (the scheduler's) and makes one only for a pod that has none True", () => {
+    const fromBinding = { type: "PodScheduled", status: "True", lastTransitionTime: "2024-01-01T00:04:59Z" };
+    const bound = status({ pod: testPod({}, { conditions: [fromBinding] }), containers: [rc("app", 0, "running")] });
+    expect(condition(bound, "PodScheduled")).toEqual(fromBinding);
+    expect(bound.conditions?.map((c) => c.type)).toEqual(["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]);
+
+    const direct = status({ containers: [rc("app", 0, "running")] });
+    expect(condition(direct, "PodScheduled")).toEqual({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: "2024-01-01T00:05:00Z" });
+    // A stale Unschedulable (the binding's own status write not seen yet) is not copied onto a pod that runs here.
+    const stale = status({ pod: testPod({}, { conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", lastTransitionTime: "2024-01-01T00:00:00Z" }] }) });
+    expect(condition(stale, "PodScheduled")).toMatchObject({ status: "True", lastTransitionTime: "2024-01-01T00:05:00Z" });
+    expect(condition(stale, "PodScheduled")?.reason).toBeUndefined();
+  });
+
+  it("is stable: computed again from the status it produced (as the API stored it), it comes out the same", () => {
+    const containers = [rc("app", 0, "running"), rc("app", 1, "running")];
+    const first = status({ pod: testPod({}, { conditions: [{ type: "PodScheduled", status: "True", lastTransitionTime: "2024-01-01T00:04:59Z" }] }), containers });
+    const stored = JSON.parse(JSON.stringify(first, (_k, v: unknown) => (v === null ? undefined : v))) as typeof first;
+    const later = status({ pod: testPod({}, stored), containers, now: new Date("2024-01-01T00:09:00.900Z") });
+    expect(JSON.stringify(later, (_k, v: unknown) => (v === null ? undefined : v))).toBe(JSON.stringify(stored));
+  });
+
   it("a pod the node failed (activeDeadlineSeconds) is Failed with the reason", () => {
     const s = status({ containers: [rc("app", 0, "exited", { exitCode: 137, reason: "Error" })], podIsTerminal: true, failed: { reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline" } });
     expect(s).toMatchObject({ phase: "Failed", reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline" });

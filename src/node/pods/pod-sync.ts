@@ -121,16 +121,11 @@ export class PodSyncer {
     await stopPodContainers(ctx, uid, pod, grace);
     if (confirm && pod) {
       const latest = this.pods.byUid(uid) ?? pod;
-      const status = generatePodStatus({
-        pod: latest,
-        containers: ctx.index.forPod(uid).filter((c) => c.kind === "container"),
-        waiting: new Map(),
-        sandboxReady: false,
-        podIsTerminal: true,
-        hostIP: ctx.env.hostIP,
-        now: new Date(),
-      });
-      await ctx.statusWriter.write(latest, status).catch((err: unknown) => ctx.log.debug("final status not written", { uid, err }));
+      const containers = ctx.index.forPod(uid).filter((c) => c.kind === "container");
+      const now = new Date();
+      await ctx.statusWriter
+        .write(latest, (base) => generatePodStatus({ pod: base, containers, waiting: new Map(), sandboxReady: false, podIsTerminal: true, hostIP: ctx.env.hostIP, now }))
+        .catch((err: unknown) => ctx.log.debug("final status not written", { uid, err }));
     }
     await ctx.runtime.removePodSandbox(uid);
     ctx.index.dropPod(uid);
@@ -238,17 +233,11 @@ export class PodSyncer {
     ctx.recorder.event(pod, "Warning", reason, message);
     await stopPodContainers(ctx, uid, pod, () => gracePeriodOf(pod));
     await this.stopSandbox(uid);
-    const status = generatePodStatus({
-      pod,
-      containers: ctx.index.forPod(uid).filter((c) => c.kind === "container"),
-      waiting: new Map(),
-      sandboxReady: false,
-      podIsTerminal: true,
-      hostIP: ctx.env.hostIP,
-      now: new Date(),
-      failed: { reason, message },
-    });
-    await ctx.statusWriter.write(pod, status);
+    const containers = ctx.index.forPod(uid).filter((c) => c.kind === "container");
+    const now = new Date();
+    await ctx.statusWriter.write(pod, (base) =>
+      generatePodStatus({ pod: base, containers, waiting: new Map(), sandboxReady: false, podIsTerminal: true, hostIP: ctx.env.hostIP, now, failed: { reason, message } }),
+    );
   }
 
   /**
@@ -274,16 +263,16 @@ export class PodSyncer {
     const uid = pod.metadata.uid ?? "";
     const all = await ctx.index.refreshPod(uid);
     const waiting = new Map([...(ctx.waiting.get(uid) ?? new Map())].map(([k, v]) => [k, { reason: v.reason, message: v.message }]));
-    const status = generatePodStatus({
-      pod,
+    const input = {
       containers: all.filter((c) => c.kind === "container"),
       waiting,
       sandboxReady: all.some((c) => c.kind === "sandbox" && c.state === "running") && (volumesReady || all.some((c) => c.kind === "container")),
       podIsTerminal: terminal,
-      probes: (name, id) => ctx.probes.state(uid, name, id),
+      probes: (name: string, id: string) => ctx.probes.state(uid, name, id),
       hostIP: ctx.env.hostIP,
       now: new Date(),
-    });
-    await ctx.statusWriter.write(pod, status);
+    };
+    // Computed from whichever copy of the pod the writer writes over (see StatusWriter).
+    await ctx.statusWriter.write(pod, (base) => generatePodStatus({ pod: base, ...input }));
   }
 }

@@ -105,8 +105,10 @@ export async function projectedPayload(pod: Pod, objects: PodObjects, src: Proje
     else if (s.secret) await secretFiles(payload, objects, ns, s.secret, mode);
     else if (s.downwardAPI) downwardFiles(payload, pod, s.downwardAPI, mode, env);
     else if (s.serviceAccountToken) {
-      // Cistern's API server issues no bound service-account tokens (no TokenRequest): refuse rather than mount an empty file.
-      throw new MountError("FailedMount", "serviceAccountToken projections are not supported: this cluster does not issue service account tokens");
+      // The API server serves TokenRequest (serviceaccounts/token, given a token issuer), but this node does not
+      // yet request pod-bound tokens or rotate them before they expire: refuse rather than mount an empty or
+      // soon-stale file.
+      throw new MountError("FailedMount", "serviceAccountToken projections are not supported by this node yet");
     } else throw new MountError("FailedMount", "clusterTrustBundle projections are not supported");
   }
   return payload;
