@@ -69,10 +69,10 @@ describe("removing leftovers", () => {
     for (const d of [outside, otherName, inside]) mkdirSync(d, { recursive: true });
     const before = mountIds();
     for (const d of [outside, otherName, inside]) execFileSync("mount", ["--bind", served, d]);
-    const strays = strayMounts(t, { servedBy: "bind", dir: served }, before, root);
+    const strays = strayMounts(t, { servedBy: "bind", dir: served, fileSystemId: "fs-1" }, before, root);
     expect(strays.map((m) => m.mountPoint)).toEqual([outside]);
-    expect(strayMounts(t, { servedBy: "fuse", dir: served }, before, root)).toEqual([]);
-    expect(strayMounts(t, { servedBy: "bind", dir: served }, mountIds(), root)).toEqual([]);
+    expect(strayMounts(t, { servedBy: "fuse", dir: served, fileSystemId: "fs-1" }, before, root)).toEqual([]);
+    expect(strayMounts(t, { servedBy: "bind", dir: served, fileSystemId: "fs-1" }, mountIds(), root)).toEqual([]);
     expect(await removeStrayMounts(strays)).toEqual([]);
     expect(mountsBelow(base).map((m) => m.mountPoint).sort()).toEqual([inside, otherName].sort());
   });
@@ -82,7 +82,7 @@ describe("removing leftovers", () => {
     mkdirSync(outside, { recursive: true });
     const before = mountIds();
     execFileSync("mount", ["--bind", served, outside]);
-    const strays = strayMounts(t, { servedBy: "bind", dir: served }, before, root);
+    const strays = strayMounts(t, { servedBy: "bind", dir: served, fileSystemId: "fs-1" }, before, root);
     execFileSync("mount", ["-t", "tmpfs", "tmpfs", outside]);
     expect(await removeStrayMounts(strays)).toEqual(strays);
     expect(mountsBelow(base)).toHaveLength(2);

@@ -101,24 +101,39 @@ function deviceName(dev: bigint): string {
   return `${major}:${minor}`;
 }
 
-/** What a publish served, as far as known: the record's kind and directory, or (the mounter failed) only the EFS data root. */
+/**
+ * What a publish served, as far as known: the record's kind and directory, or (the mounter failed)
+ * the file system's directory below the EFS data root, which the served one lies within.
+ */
 export interface ServedHint {
   servedBy?: ServedBy;
-  /** The served directory (a record's hostPath), or a directory it lies beneath on the same device (the data root). */
+  /** The served directory exactly (a record's hostPath), or with `within` a directory it lies beneath. */
   dir?: string;
+  within?: boolean;
+  /** efs-fuse mounts name their file system as their source ("efs:<fs-id>"). */
+  fileSystemId: string;
 }
 
-function looksServed(m: MountInfo, hint: ServedHint): boolean {
-  // efs-fuse mounts are made only by this driver.
-  if (m.fsType === "fuse.efs") return hint.servedBy !== "bind";
+/** A directory's path inside its own file system, as mountinfo's "root" field spells a bind of it. */
+function pathOnDevice(dir: string, table: MountInfo[]): string | undefined {
+  const real = fs.realpathSync(dir);
+  const holder = table.filter((m) => isPathWithin(m.mountPoint, real)).sort((a, b) => a.mountPoint.length - b.mountPoint.length).pop();
+  if (!holder) return undefined;
+  const rest = real.slice(holder.mountPoint === "/" ? 0 : holder.mountPoint.length);
+  return holder.root === "/" ? rest || "/" : `${holder.root}${rest}`;
+}
+
+function looksServed(m: MountInfo, hint: ServedHint, table: MountInfo[]): boolean {
+  if (m.fsType === "fuse.efs") return hint.servedBy !== "bind" && m.source === `efs:${hint.fileSystemId}`;
   if (hint.servedBy === "fuse" || !hint.dir) return false;
   try {
     if (m.device !== deviceName(fs.statSync(hint.dir, { bigint: true }).dev)) return false;
+    const onDevice = pathOnDevice(hint.dir, table);
+    if (onDevice === undefined) return false;
+    return hint.within ? isPathWithin(onDevice, m.root) : onDevice === m.root;
   } catch {
     return false;
   }
-  if (hint.servedBy === undefined) return true;
-  return m.root === "/" || hint.dir === m.root || hint.dir.endsWith(m.root);
 }
 
 /**
@@ -128,8 +143,9 @@ function looksServed(m: MountInfo, hint: ServedHint): boolean {
  */
 export function strayMounts(t: PreparedTarget, hint: ServedHint, before: Set<number>, root: string): MountInfo[] {
   const realRoot = fs.realpathSync(root);
-  return readMountInfo().filter(
-    (m) => !before.has(m.id) && m.mountPoint !== t.canonical && !isPathWithin(realRoot, m.mountPoint) && basename(m.mountPoint) === t.name && looksServed(m, hint),
+  const table = readMountInfo();
+  return table.filter(
+    (m) => !before.has(m.id) && m.mountPoint !== t.canonical && !isPathWithin(realRoot, m.mountPoint) && basename(m.mountPoint) === t.name && looksServed(m, hint, table),
   );
 }
 

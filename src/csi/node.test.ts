@@ -5,7 +5,7 @@
  * removed and the publish refused; unpublishing through a link never calls the mounter.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ import { CsiMetrics } from "./metrics.js";
 import type { NodeMounter, PublishSpec } from "./mounter.js";
 import { createNodeService } from "./node.js";
 import { PublishState, type PublishRecord } from "./publish-state.js";
-import { isCsiError, type NodeService, type VolumeCapability } from "./spec.js";
+import { csiError, isCsiError, type NodeService, type VolumeCapability } from "./spec.js";
 import { VolumeStatsCache } from "./volume-stats.js";
 
 const cap: VolumeCapability = { mount: {}, accessMode: { mode: "MULTI_NODE_MULTI_WRITER" } };
@@ -31,6 +31,8 @@ let outside: string;
 class ScriptedMounter implements NodeMounter {
   readonly name = "scripted";
   redirect?: (target: string) => string;
+  /** Fail after mounting, as a mounter whose own check or cleanup went wrong would. */
+  failWith?: Error;
   published: string[] = [];
   unpublished: string[] = [];
 
@@ -38,6 +40,7 @@ class ScriptedMounter implements NodeMounter {
     const at = this.redirect ? this.redirect(spec.targetPath) : spec.targetPath;
     execFileSync("mount", ["--bind", served, at]);
     this.published.push(at);
+    if (this.failWith) throw this.failWith;
     return { volumeId: spec.volumeId, targetPath: spec.targetPath, servedBy: "bind", fileSystemId: spec.fileSystemId, hostPath: served, readOnly: false, publishedAt: "now" };
   }
 
@@ -61,7 +64,7 @@ let node: NodeService;
 beforeEach(() => {
   base = realpathSync(mkdtempSync(join(tmpdir(), "csi-node-")));
   root = join(base, "pods");
-  served = join(base, "served");
+  served = join(base, "efs", FS);
   outside = join(base, "outside");
   for (const d of [root, served, join(outside, "mount")]) mkdirSync(d, { recursive: true });
   mounter = new ScriptedMounter();
@@ -72,6 +75,7 @@ beforeEach(() => {
     locks: new KeyedMutex(),
     stats: new VolumeStatsCache(),
     publishRoot: root,
+    dataRoot: join(base, "efs"),
     metrics: new CsiMetrics(),
     log: createLogger("csi-node-test"),
   });
@@ -133,6 +137,40 @@ describe("NodePublishVolume with a mounter that mounts by path", () => {
     expect(mountsBelow(join(root, "pod"))).toEqual([]);
     // A new mount inside the root cannot be told from another target's publish, so it is left to the mounter's cleanup.
     expect(mounter.unpublished).toEqual([targetPath]);
+  });
+});
+
+describe("NodePublishVolume with a mounter that fails", () => {
+  it("removes a mount it left outside the publish root after a local failure", async () => {
+    const targetPath = join(root, "pod", "mount");
+    mounter.redirect = () => join(outside, "mount");
+    mounter.failWith = new Error("bind mount is not the opened object");
+    const e = await failure(node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap, readonly: false }));
+    expect(e).toBe(mounter.failWith); // no rename happened: the failure stays the mounter's
+    expect(mountsBelow(base)).toEqual([]);
+    expect(existsSync(targetPath)).toBe(false);
+  });
+
+  it("calls it the caller's doing when the path was renamed meanwhile, and removes the half-done mount on the target", async () => {
+    const targetPath = join(root, "pod", "mount");
+    mounter.redirect = () => {
+      renameSync(join(root, "pod"), join(root, "pod-moved"));
+      return join(root, "pod-moved", "mount");
+    };
+    mounter.failWith = csiError("Internal", "no mount appeared");
+    const e = await failure(node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap, readonly: false }));
+    expect(isCsiError(e, "InvalidArgument"), String(e)).toBe(true);
+    expect(mountsBelow(base)).toEqual([]);
+    expect(mounter.published).toEqual([join(root, "pod-moved", "mount")]);
+  });
+
+  it("leaves mounts elsewhere alone when EFS refused (another node may be publishing the same file system)", async () => {
+    const targetPath = join(root, "pod", "mount");
+    mounter.redirect = () => join(outside, "mount"); // stands in for another node's mount made meanwhile
+    mounter.failWith = csiError("PermissionDenied", "ClientMount is not allowed");
+    const e = await failure(node.nodePublishVolume({ volumeId: FS, targetPath, volumeCapability: cap, readonly: false }));
+    expect(isCsiError(e, "PermissionDenied"), String(e)).toBe(true);
+    expect(mountsBelow(base)).toEqual([join(outside, "mount")]);
   });
 });
 

@@ -13,6 +13,7 @@
  * One operation per target path at a time.
  */
 import { promises as fsp } from "node:fs";
+import { join } from "node:path";
 import type { Logger } from "../lib/log.js";
 import { childPath, readMountInfo, type MountInfo } from "../lib/safe-path/index.js";
 import { checkCapabilities, isReaderOnly } from "./capabilities.js";
@@ -26,6 +27,7 @@ import type { NodeMounter, PublishSpec } from "./mounter.js";
 import { parseMountOptions } from "./mount-options.js";
 import type { PublishRecord, PublishState } from "./publish-state.js";
 import {
+  codeOf,
   csiError,
   type CsiError,
   type NodeGetVolumeStatsRequest,
@@ -106,12 +108,12 @@ export function publishSpecFor(req: NodePublishVolumeRequest, publishRoot?: stri
  * publish root and a new mount on the target's name (the mounters unmount by re-resolving the path
  * string, which is what went wrong). Returns the strays that could not be removed.
  */
-async function removeLeftovers(deps: NodeDeps, target: PreparedTarget, before: Set<number>, hint: ServedHint): Promise<{ found: number; left: MountInfo[] }> {
+async function removeLeftovers(deps: NodeDeps, target: PreparedTarget, before: Set<number>, hint: ServedHint): Promise<{ left: MountInfo[] }> {
   const strays = deps.publishRoot === undefined ? [] : strayMounts(target, hint, before, deps.publishRoot);
   const left = await removeStrayMounts(strays);
-  const onTarget = await removeNewMountOnTarget(target, before);
+  await removeNewMountOnTarget(target, before);
   if (left.length > 0) deps.log.error("a misplaced mount could not be removed", { target: target.canonical, mountPoints: left.map((m) => m.mountPoint) });
-  return { found: strays.length + (onTarget ? 1 : 0), left };
+  return { left };
 }
 
 function leftoverFailure(spec: PublishSpec, left: MountInfo[]): CsiError {
@@ -126,18 +128,25 @@ async function mountOnPrepared(deps: NodeDeps, spec: PublishSpec, target: Prepar
   try {
     rec = await deps.mounter.publish(spec);
   } catch (e) {
-    // A mounter whose path resolution was redirected may have failed after mounting, and its own cleanup
-    // (by path) may have missed the mount.
-    const { found, left } = await removeLeftovers(deps, target, before, { dir: deps.dataRoot });
-    if (left.length > 0) throw leftoverFailure(spec, left);
-    // A component renamed or swapped while the mounter resolved the path is the caller's doing; otherwise the failure is the mounter's.
-    if (found === 0 && !targetMoved(target) && target.stamp() === stamp) throw e;
+    // A new mount on the target after a failure is the mounter's half-done work, left because its cleanup went by path.
+    const onTarget = await removeNewMountOnTarget(target, before);
+    // A renamed or swapped component (or a half-done mount) makes the failure the caller's doing.
+    const raced = onTarget || targetMoved(target) || target.stamp() !== stamp;
+    // Strays are looked for when the path may have been redirected: after a race, or a local failure after EFS
+    // granted the mount (ctimes are coarse and may miss a swap). Not after EFS refused: nothing was mounted, and
+    // another node's publish of the same file system must not be taken for a stray.
+    if (raced || codeOf(e) === "Internal") {
+      const fsDir = deps.dataRoot === undefined ? undefined : join(deps.dataRoot, spec.fileSystemId);
+      const { left } = await removeLeftovers(deps, target, before, { dir: fsDir, within: true, fileSystemId: spec.fileSystemId });
+      if (left.length > 0) throw leftoverFailure(spec, left);
+    }
+    if (!raced) throw e;
     throw csiError("InvalidArgument", `target ${spec.targetPath} changed while it was being mounted: ${e instanceof Error ? e.message : String(e)}`);
   }
   const wrong = misplacedMount(target, before);
   if (wrong === undefined) return rec;
   deps.log.warn("NodePublishVolume: the mount did not land on the target directory; undoing it", { target: spec.targetPath, reason: wrong });
-  const { left } = await removeLeftovers(deps, target, before, { servedBy: rec.servedBy, dir: rec.hostPath });
+  const { left } = await removeLeftovers(deps, target, before, { servedBy: rec.servedBy, dir: rec.hostPath, fileSystemId: rec.fileSystemId });
   await deps.mounter.unpublish(rec).catch((err) => deps.log.warn("cleanup of a misplaced publish failed", { target: spec.targetPath, err }));
   if (left.length > 0) throw leftoverFailure(spec, left);
   throw csiError("InvalidArgument", `target ${spec.targetPath} changed while it was being mounted (${wrong}); nothing is published`);
