@@ -11,6 +11,7 @@ import { accessModesKey, modesFromKey, shortAccessModes } from "../model/access-
 import { ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, NO_PROVISIONER } from "../model/constants.js";
 import type { AccessMode, PersistentVolumeClaim } from "../model/types.js";
 import { claimClass, claimHasClass, claimKey, isPodTerminated, requestedStorage } from "../model/volume-helpers.js";
+import { orderClaimCauses } from "./cause-order.js";
 import { volumeFailures } from "./describe-volume-fit.js";
 import { Fix } from "./fixes.js";
 import { eventLines } from "./events.js";
@@ -154,19 +155,26 @@ export function explainClaim(s: ExplainSnapshot, namespace: string, name: string
         : { id: "wait-for-first-consumer", message: `class "${cls}" is WaitForFirstConsumer: waiting for pod ${waiting.map((p) => p.name).join(", ")} to be scheduled`, fixes: waiting.map((p) => `cistern explain pod ${p.name} -n ${namespace}`) },
     );
   }
-  // Misses inside the claim's own class come first: a volume of another class is rarely the one meant.
   for (const rule of ["too-small", "access-modes", "selector", "volume-mode", "storage-class"]) {
     const pvs = nearMisses.get(rule);
     if (pvs) causes.push(nearMissCause(rule, claim, pvs));
   }
-  if (released.length > 0) causes.push({ id: "released-volume", message: `${released.join(", ")} ${released.length > 1 ? "are" : "is"} Released (kept from a deleted claim); it is not reused until its claimRef is removed`, fixes: released.slice(0, 3).map(Fix.releaseVolume) });
+  if (released.length > 0) {
+    const one = released.length === 1;
+    causes.push({
+      id: "released-volume",
+      message: `${released.join(", ")} ${one ? "is" : "are"} Released (kept from a deleted claim) and would otherwise match: Released volumes are not reused; remove ${one ? "its" : "their"} claimRef to let this claim bind ${one ? "it" : "one"}, or delete ${one ? "the volume" : "them"}`,
+      fixes: released.slice(0, 3).map(Fix.releaseVolume),
+    });
+  }
+  const inClassMiss = [...nearMisses.keys()].some((rule) => rule !== "storage-class");
   if (!(delay && !selectedNode)) {
     if (!cls) {
-      if (nearMisses.size === 0) causes.push({ id: "no-volume", message: "no volume matches and the claim has no class to provision one", fixes: [Fix.createVolumeFor(claim, `${name}-pv`, "")] });
+      if (!inClassMiss) causes.push({ id: "no-volume", message: "no volume matches and the claim has no class to provision one", fixes: [Fix.createVolumeFor(claim, `${name}-pv`, "")] });
     } else if (!sc) {
       causes.push({ id: "storage-class-missing", message: `StorageClass "${cls}" does not exist`, fixes: ["kubectl get storageclass", Fix.createClass(cls)] });
     } else if (sc.provisioner === NO_PROVISIONER || sc.provisioner.startsWith("kubernetes.io/")) {
-      if (nearMisses.size === 0) causes.push({ id: "no-provisioner", message: `no volume of class "${cls}" matches and its provisioner ${sc.provisioner} cannot create one`, fixes: [Fix.createVolumeFor(claim, `${name}-pv`, cls)] });
+      if (!inClassMiss) causes.push({ id: "no-provisioner", message: `no volume of class "${cls}" matches and its provisioner ${sc.provisioner} cannot create one`, fixes: [Fix.createVolumeFor(claim, `${name}-pv`, cls)] });
     } else {
       causes.push({
         id: "external-provisioning",
@@ -175,6 +183,7 @@ export function explainClaim(s: ExplainSnapshot, namespace: string, name: string
       });
     }
   }
+  causes.splice(0, causes.length, ...orderClaimCauses(causes));
   const summary = causes[0]?.message ?? "no volume matches";
   return result(summary, candidates);
 }

@@ -1,10 +1,15 @@
-/** `cistern explain pod`: where the pod is in scheduling, and what its claims are waiting for. */
+/**
+ * `cistern explain pod`: where the pod is in scheduling, and what its claims are waiting for; once scheduled,
+ * why it does not start or is not ready (explain-pod-start.ts).
+ */
 import { claimClass, podClaimNames } from "../model/volume-helpers.js";
 import { nodeFilter } from "../scheduler/node-filters.js";
 import { schedulePod } from "../scheduler/schedule-pod.js";
 import { preFilterVolumes, volumeFilter } from "../scheduler/volume-filters.js";
 import { eventLines } from "./events.js";
 import { explainClaim } from "./explain-claim.js";
+import { diagnoseScheduledPod } from "./explain-pod-start.js";
+import { containerLines } from "./pod-status-view.js";
 import type { Cause, Explanation } from "./report.js";
 import { eventsFor, findClaim, schedulerView, type ExplainSnapshot } from "./snapshot.js";
 
@@ -25,7 +30,9 @@ export function explainPod(s: ExplainSnapshot, namespace: string, name: string):
   });
   const events = eventLines(eventsFor(s, "Pod", namespace, name, pod.metadata.uid));
   if (pod.spec.nodeName) {
-    return { ...base, found: true, phase, summary: `scheduled to ${pod.spec.nodeName}; phase ${phase}`, facts, pods, causes, events };
+    const d = diagnoseScheduledPod(s, pod);
+    const conditions = (pod.status?.conditions ?? []).map(({ type, status, reason, message }) => ({ type, status, reason, message }));
+    return { ...base, found: true, phase, summary: d.summary, facts, pods, containers: containerLines(pod), conditions, causes: d.causes, events };
   }
   const view = schedulerView(s);
   const result = schedulePod(pod, view);

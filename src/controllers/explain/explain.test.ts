@@ -56,8 +56,9 @@ describe("cistern explain pvc: typical Pending causes", () => {
     const s = snap({ claims: [pvc("data", { cls: "fast" })], volumes: [pv("slow", { cls: "slow" })], classes: [sc("fast", "kubernetes.io/no-provisioner")] });
     const e = explainClaim(s, "app", "data");
     expect(e.candidates?.[0]).toMatchObject({ rejectedBy: "storage-class", detail: 'storageClassName "slow", the claim wants "fast"' });
-    expect(e.causes[0]).toMatchObject({ id: "storage-class" });
-    expect(e.causes[0].fixes[0]).toContain(`"storageClassName":"fast"`);
+    // Nothing of the claim's class matches, which is said first; the volume of another class comes last.
+    expect(e.causes.map((c) => c.id)).toEqual(["no-provisioner", "storage-class"]);
+    expect(e.causes[1].fixes[0]).toContain(`"storageClassName":"fast"`);
   });
   it("selector: the volume lacks the selected labels", () => {
     const s = snap({ claims: [pvc("data", { selector: { tier: "db" } })], volumes: [pv("plain")] });
@@ -116,6 +117,47 @@ describe("cistern explain pvc: other states", () => {
     expect(text).toMatch(/small\s+rejected: too-small\s+capacity 5Gi is less than the request 10Gi/);
     expect(text).toContain("$ kubectl patch pv small");
     expect(text).toMatch(/Normal\s+FailedBinding\s+3\s+persistentvolume-controller/);
+  });
+});
+
+describe("cistern explain pvc: which cause comes first", () => {
+  // The situation docs/troubleshooting.md met: a claim of a missing class, a volume without a class that would
+  // fit otherwise, a Released volume of the claim's own class, and a volume bound elsewhere.
+  const missingClassScene = () =>
+    snap({
+      claims: [pvc("fast-claim", { cls: "fast-ssd" })],
+      volumes: [
+        pv("small-pv", { cls: "" }),
+        pv("old-fast", { cls: "fast-ssd", phase: "Released", claimRef: { namespace: "app", name: "earlier", uid: "gone" } }),
+        pv("efs-pv", { cls: "", phase: "Bound", claimRef: { namespace: "default", name: "efs-pvc", uid: "u1" } }),
+      ],
+    });
+  it("a missing StorageClass first, then the Released volume of its class, the volume of another class last", () => {
+    const e = explainClaim(missingClassScene(), "app", "fast-claim");
+    expect(e.causes.map((c) => c.id)).toEqual(["storage-class-missing", "released-volume", "storage-class"]);
+    expect(e.summary).toBe('StorageClass "fast-ssd" does not exist');
+    expect(e.causes[1].message).toBe("old-fast is Released (kept from a deleted claim) and would otherwise match: Released volumes are not reused; remove its claimRef to let this claim bind it, or delete the volume");
+    expect(e.causes[1].fixes).toEqual([`kubectl patch pv old-fast --type json -p '[{"op":"remove","path":"/spec/claimRef"}]'`]);
+    expect(e.causes[2].message).toContain("small-pv would match but belongs to another class");
+  });
+  it("-o json and the text agree: the summary is the first cause, listed first", () => {
+    const e = explainClaim(missingClassScene(), "app", "fast-claim");
+    const json = JSON.parse(JSON.stringify(e)) as typeof e;
+    expect(json.summary).toBe(json.causes[0].message);
+    const text = renderExplanation(e);
+    expect(text).toContain(`Why: ${e.summary}`);
+    const order = e.causes.map((c) => text.indexOf(`. ${c.message}`));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+  it("a misfit inside the claim's class outranks a volume of another class, and a provisioner at work outranks both", () => {
+    const scene = (classes: StorageClass[]) => snap({ claims: [pvc("data", { cls: "efs", size: "10Gi" })], volumes: [pv("other", { cls: "", size: "10Gi" }), pv("tiny", { cls: "efs", size: "1Gi" })], classes });
+    expect(causeIds(scene([sc("efs", "kubernetes.io/no-provisioner")]), "data")).toEqual(["size", "storage-class"]);
+    expect(causeIds(scene([sc("efs", "efs.csi.aws.com")]), "data")).toEqual(["external-provisioning", "size", "storage-class"]);
+  });
+  it("a claim without a class: nothing to provision is said before a volume of another class", () => {
+    const e = explainClaim(snap({ claims: [pvc("data", { cls: "" })], volumes: [pv("classy", { cls: "gold" })] }), "app", "data");
+    expect(e.causes.map((c) => c.id)).toEqual(["no-volume", "storage-class"]);
   });
 });
 

@@ -32,6 +32,18 @@ export function renderExplanation(e: Explanation): string {
     out.push("", e.kind === "Pod" ? "Claims:" : "Pods using it:");
     for (const line of table(e.pods.map((p) => [p.name, p.phase ?? "", p.note]))) out.push(`  ${line}`);
   }
+  if (e.containers) {
+    out.push("", "Containers:");
+    if (e.containers.length === 0) out.push("  (not reported by the node yet)");
+    else {
+      const rows = e.containers.map((c) => [`${c.init ? "init:" : ""}${c.name}`, c.state, c.ready ? "yes" : "no", String(c.restarts), [c.reason, c.lastExit && `last run: ${c.lastExit}`].filter(Boolean).join("; ")]);
+      for (const line of table([["CONTAINER", "STATE", "READY", "RESTARTS", "REASON"], ...rows])) out.push(`  ${line}`);
+    }
+  }
+  if (e.conditions && e.conditions.length) {
+    out.push("", "Conditions:");
+    for (const line of table([["TYPE", "STATUS", "REASON"], ...e.conditions.map((c) => [c.type, c.status, c.reason ?? ""])])) out.push(`  ${line}`);
+  }
   if (e.causes.length) {
     out.push("", "What to do:");
     e.causes.forEach((c, i) => {

@@ -24,6 +24,21 @@ export interface CandidateLine {
   detail: string;
 }
 
+/** One container of a pod as its node reports it (explain pod, once scheduled). */
+export interface ContainerLine {
+  name: string;
+  init: boolean;
+  /** Waiting, Running, Terminated, or Unknown when the node has not reported it. */
+  state: string;
+  /** The waiting reason (ImagePullBackOff, …) or, when terminated, how it exited. */
+  reason?: string;
+  message?: string;
+  ready: boolean;
+  restarts: number;
+  /** How the previous run ended, when it was restarted. */
+  lastExit?: string;
+}
+
 export interface Explanation {
   kind: "PersistentVolumeClaim" | "PersistentVolume" | "Pod";
   namespace?: string;
@@ -37,6 +52,8 @@ export interface Explanation {
   storageClass?: { name: string; exists: boolean; provisioner?: string; volumeBindingMode?: string; isDefault?: boolean; allowVolumeExpansion?: boolean; state: string };
   pods?: { name: string; node?: string; phase?: string; note: string }[];
   nodes?: { name: string; verdict: string }[];
+  containers?: ContainerLine[];
+  conditions?: { type: string; status: string; reason?: string; message?: string }[];
   causes: Cause[];
   events: EventLine[];
 }
