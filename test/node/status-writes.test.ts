@@ -96,6 +96,22 @@ describe("pod status writes", () => {
     expect(writes.length).toBeLessThanOrEqual(4);
   }, 60_000);
 
+  it("a pod bound through the binding subresource keeps the binding's PodScheduled and settles", async () => {
+    const spec = podObj("bound-pod", "node-s");
+    delete spec.spec?.nodeName;
+    await fx.pods.create(spec);
+    await fx.pods.postSubresource("default", "bound-pod", "binding", { apiVersion: "v1", kind: "Binding", metadata: { name: "bound-pod", namespace: "default" }, target: { apiVersion: "v1", kind: "Node", name: "node-s" } });
+    const bindingTime = scheduled(await fx.pods.get("default", "bound-pod"))?.lastTransitionTime;
+    expect(bindingTime).toMatch(/Z$/);
+    const up = await podWhen(fx, "bound-pod", (p) => running(p) && !!p.status?.conditions?.find((c) => c.type === "Ready" && c.status === "True"), "Running and Ready");
+    expect(scheduled(up)?.lastTransitionTime).toBe(bindingTime);
+    const before = statusWrites("bound-pod").length;
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(statusWrites("bound-pod").length).toBe(before);
+    expect((await fx.pods.get("default", "bound-pod")).metadata.resourceVersion).toBe(up.metadata.resourceVersion);
+    expect(before).toBeLessThanOrEqual(4);
+  }, 60_000);
+
   it("a pod bound without a PodScheduled condition gets one from the node, whose time then never moves", async () => {
     await fx.pods.create(podObj("static-pod", "node-s"));
     const up = await podWhen(fx, "static-pod", (p) => running(p) && !!scheduled(p), "Running with PodScheduled");
