@@ -1,14 +1,17 @@
 /**
  * `cistern explain` through the real command against a real API server with the controllers
  * running: a specific, correct answer for the typical Pending causes (size, access mode, class,
- * selector, volumeMode, WaitForFirstConsumer), in JSON and as text.
+ * selector, volumeMode, WaitForFirstConsumer), the most specific cause first, in JSON and as text;
+ * and for a scheduled pod that does not start, the cause its node reports (here written as a node
+ * agent writes it: pod status and Warning events through the API).
  */
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerExplain } from "../../src/cli/commands/explain.js";
-import { startControllers, type Explanation, type PersistentVolume, type PersistentVolumeClaim, type RunningControllers } from "../../src/controllers/index.js";
+import type { KubeObject } from "../../src/api/types.js";
+import { startControllers, type Explanation, type PersistentVolume, type PersistentVolumeClaim, type Pod, type RunningControllers } from "../../src/controllers/index.js";
 import { startTestCluster, type TestCluster } from "./support/cluster.js";
-import { R, api, eventually, pvObj, pvcObj, scObj } from "./support/objects.js";
+import { R, api, eventually, nodeObj, podObj, pvObj, pvcObj, scObj } from "./support/objects.js";
 
 let cluster: TestCluster;
 let ctrl: RunningControllers;
@@ -80,7 +83,8 @@ describe("cistern explain pvc", () => {
   it("class", async () => {
     const e = await explainJson("pvc", "klass");
     expect(e.candidates?.find((c) => c.volume === "slow-vol")).toMatchObject({ rejectedBy: "storage-class", detail: 'storageClassName "slow", the claim wants "static"' });
-    expect(e.causes[0].id).toBe("storage-class");
+    // Nothing of its own class can serve it, which is said first; the volume of another class is the last hint.
+    expect(e.causes.map((c) => c.id)).toEqual(["no-provisioner", "storage-class"]);
     expect(e.storageClass?.state).toBe("static volumes only (kubernetes.io/no-provisioner)");
   });
   it("selector", async () => {
@@ -106,11 +110,78 @@ describe("cistern explain pvc", () => {
     expect(text).toMatch(/small-vol\s+rejected: too-small/);
     expect(text).toContain("$ kubectl patch pv small-vol");
   });
+  it("a missing StorageClass comes first, then a Released volume of its class, a volume of another class last; JSON and text agree", async () => {
+    const pvs = api<PersistentVolume>(cluster.client, R.pv);
+    const kept = pvObj("old-fast", { cls: "fast-ssd" });
+    kept.spec.claimRef = { kind: "PersistentVolumeClaim", apiVersion: "v1", namespace: NS, name: "earlier", uid: "0a1b2c3d-gone" };
+    await pvs.create(kept);
+    await pvs.create(pvObj("classless-vol", { size: "5Gi" }));
+    await api<PersistentVolumeClaim>(cluster.client, R.pvc).create(pvcObj(NS, "fast-claim", { cls: "fast-ssd" }));
+    await eventually(async () => ((await pvs.get(undefined, "old-fast")).status?.phase === "Released" ? true : undefined), "old-fast Released");
+    const e = await explainJson("pvc", "fast-claim");
+    expect(e.causes.map((c) => c.id)).toEqual(["storage-class-missing", "released-volume", "storage-class"]);
+    expect(e.summary).toBe('StorageClass "fast-ssd" does not exist');
+    expect(e.causes[1].message).toContain("old-fast is Released (kept from a deleted claim) and would otherwise match: Released volumes are not reused");
+    expect(e.causes[2].message).toMatch(/^storage class: classless-vol, .* would match but belong to another class than "fast-ssd"$/);
+    const text = await explain(["pvc", "fast-claim", "-n", NS]);
+    expect(text).toContain('Why: StorageClass "fast-ssd" does not exist');
+    const at = e.causes.map((c) => text.indexOf(`. ${c.message}`));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+  });
   it("explains a volume and a missing object", async () => {
     const e = JSON.parse(await explain(["pv", "small-vol", "-o", "json"])) as Explanation;
     expect(e.summary).toBe("Available: no claim has taken it yet");
     const missing = await explainJson("pvc", "nope");
     expect(missing.found).toBe(false);
     process.exitCode = 0;
+  });
+});
+
+describe("cistern explain pod, scheduled but not started", () => {
+  it("an image that is not on the node: the cause, the containers and conditions, and the fix", async () => {
+    const c = cluster.client;
+    await api(c, R.node).create(nodeObj("explain-node"));
+    const node = await api(c, R.node).get(undefined, "explain-node");
+    await api(c, R.node).updateStatus({ ...node, status: { conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "ok" }] } } as KubeObject);
+    const pods = api<Pod>(c, R.pod);
+    const created = await pods.create(podObj(NS, "no-image", [], "explain-node", { containers: [{ name: "web", image: "nginx:1.27" }] }));
+    const conditions = [
+      { type: "PodReadyToStartContainers", status: "True" },
+      { type: "Initialized", status: "True" },
+      { type: "Ready", status: "False", reason: "ContainersNotReady", message: "containers with unready status: [web]" },
+      { type: "ContainersReady", status: "False", reason: "ContainersNotReady", message: "containers with unready status: [web]" },
+      { type: "PodScheduled", status: "True" },
+    ];
+    const waiting = { reason: "ImagePullBackOff", message: 'Back-off pulling image "nginx:1.27"' };
+    await pods.updateStatus({ ...created, status: { phase: "Pending", conditions, containerStatuses: [{ name: "web", image: "nginx:1.27", imageID: "", ready: false, restartCount: 0, started: false, state: { waiting } }] } });
+    const pulled = 'Failed to pull image "nginx:1.27": image "nginx:1.27" is not present on this node; this runtime does not pull — import it, or use busybox';
+    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    await api(c, R.event).create({
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name: "no-image.pull", namespace: NS },
+      involvedObject: { kind: "Pod", apiVersion: "v1", namespace: NS, name: "no-image", uid: created.metadata.uid },
+      type: "Warning",
+      reason: "Failed",
+      message: pulled,
+      count: 1,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      source: { component: "kubelet", host: "explain-node" },
+    } as KubeObject);
+
+    const e = await explainJson("pod", "no-image");
+    expect(e.causes.map((x) => x.id)).toEqual(["image-not-present"]);
+    expect(e.summary).toBe(`scheduled to explain-node but not running: ${e.causes[0].message}`);
+    expect(e.causes[0].message).toBe('container web: image "nginx:1.27" is not present on the node (ImagePullBackOff); Cistern does not pull images: import it, or use busybox, which is built in');
+    expect(e.causes[0].fixes).toContain("cistern image import nginx:1.27 image.tar");
+    expect(e.containers).toEqual([{ name: "web", init: false, state: "Waiting", reason: "ImagePullBackOff", message: waiting.message, ready: false, restarts: 0 }]);
+    expect(e.conditions?.map((x) => `${x.type}=${x.status}`)).toEqual(["PodReadyToStartContainers=True", "Initialized=True", "Ready=False", "ContainersReady=False", "PodScheduled=True"]);
+    expect(e.events[0]).toMatchObject({ type: "Warning", reason: "Failed", message: pulled });
+
+    const text = await explain(["pod", "no-image", "-n", NS]);
+    expect(text).toMatch(/web\s+Waiting\s+no\s+0\s+ImagePullBackOff/);
+    expect(text).toContain("$ cistern image import nginx:1.27 image.tar");
   });
 });

@@ -24,13 +24,13 @@ const logs = (c: ContainerContext, name: string, previous: boolean) => `kubectl 
 
 function imageCause(s: ContainerStatusView, reason: string, c: ContainerContext): Cause {
   const image = c.image || s.image || "";
-  const pulled = c.warnings.find((e) => e.message?.startsWith(`Failed to pull image "${image}"`))?.message;
-  const detail = pulled ?? s.state?.waiting?.message ?? reason;
-  return {
-    id: "image-not-present",
-    message: `container ${s.name}: image "${image}" is not on the node (${reason}: ${detail}); Cistern does not pull images: import it, or use busybox, which is built in`,
-    fixes: [`docker save ${image} -o image.tar   # on a machine that has the image`, `cistern image import ${image} image.tar`, `kubectl set image pod/${c.pod} ${s.name}=busybox -n ${c.namespace}`],
-  };
+  const fixes = [`docker save ${image} -o image.tar   # on a machine that has the image`, `cistern image import ${image} image.tar`, `kubectl set image pod/${c.pod} ${s.name}=busybox -n ${c.namespace}`];
+  const prefix = `Failed to pull image "${image}": `;
+  const pulled = c.warnings.find((e) => e.message?.startsWith(prefix))?.message?.slice(prefix.length);
+  if (!pulled || pulled.includes("is not present on this node")) {
+    return { id: "image-not-present", message: `container ${s.name}: image "${image}" is not present on the node (${reason}); Cistern does not pull images: import it, or use busybox, which is built in`, fixes };
+  }
+  return { id: "image-unusable", message: `container ${s.name}: image "${image}" cannot be used (${reason}: ${pulled})`, fixes };
 }
 
 function configCause(s: ContainerStatusView, reason: string, message: string, c: ContainerContext): Cause {

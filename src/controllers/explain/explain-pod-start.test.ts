@@ -40,9 +40,9 @@ describe("cistern explain pod: scheduled but not starting", () => {
     const events = [warning("Failed", 'Failed to pull image "nginx:1.27": image "nginx:1.27" (docker.io/library/nginx:1.27) is not present on this node; this runtime does not pull — import it, or use busybox', 1), warning("Failed", "Error: ImagePullBackOff", 2)];
     const e = explainPod(snap({ pods: [p], events }), "app", "web");
     expect(e.causes.map((c) => c.id)).toEqual(["image-not-present"]);
-    expect(e.causes[0].message).toContain('container c: image "nginx:1.27" is not on the node (ImagePullBackOff: Failed to pull image "nginx:1.27": image');
+    expect(e.causes[0].message).toBe(`container c: image "nginx:1.27" is not present on the node (ImagePullBackOff); Cistern does not pull images: import it, or use busybox, which is built in`);
     expect(e.causes[0].fixes).toContain("cistern image import nginx:1.27 image.tar");
-    expect(e.summary).toMatch(/^scheduled to n1 but not running: container c: image "nginx:1.27" is not on the node/);
+    expect(e.summary).toMatch(/^scheduled to n1 but not running: container c: image "nginx:1.27" is not present on the node/);
     expect(e.containers).toEqual([{ name: "c", init: false, state: "Waiting", reason: "ImagePullBackOff", message: 'Back-off pulling image "nginx:1.27"', ready: false, restarts: 0 }]);
   });
 
@@ -113,6 +113,8 @@ describe("cistern explain pod: scheduled but not starting", () => {
     const failed = causeOf({ name: "c", ready: false, restartCount: 0, state: { terminated: { exitCode: 2, reason: "Error" } } }, { restartPolicy: "Never", phase: "Failed" });
     expect(failed).toMatchObject({ id: "container-failed", fixes: ["kubectl logs web -c c -n app"] });
     expect(causeOf(waiting("InvalidImageName", "couldn't parse image name"))).toMatchObject({ id: "invalid-image" });
+    const refused = explainPod(snap({ pods: [pod({ image: "bad:1", conditions: started, containerStatuses: [waiting("ErrImagePull", "x")] })], events: [warning("Failed", 'Failed to pull image "bad:1": image layer escapes the rootfs')] }), "app", "web").causes[0];
+    expect(refused).toMatchObject({ id: "image-unusable", message: 'container c: image "bad:1" cannot be used (ErrImagePull: image layer escapes the rootfs)' });
   });
 
   it("running but not ready: the probe's warning", () => {

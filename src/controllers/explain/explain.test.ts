@@ -155,6 +155,10 @@ describe("cistern explain pvc: which cause comes first", () => {
     expect(causeIds(scene([sc("efs", "kubernetes.io/no-provisioner")]), "data")).toEqual(["size", "storage-class"]);
     expect(causeIds(scene([sc("efs", "efs.csi.aws.com")]), "data")).toEqual(["external-provisioning", "size", "storage-class"]);
   });
+  it("a class name without a StorageClass pairs static volumes: a misfit of that class comes before the missing class", () => {
+    const e = explainClaim(snap({ claims: [pvc("data", { cls: "manual", size: "10Gi" })], volumes: [pv("manual-pv", { cls: "manual", size: "5Gi" }), pv("other", { cls: "", size: "10Gi" })] }), "app", "data");
+    expect(e.causes.map((c) => c.id)).toEqual(["size", "storage-class-missing", "storage-class"]);
+  });
   it("a claim without a class: nothing to provision is said before a volume of another class", () => {
     const e = explainClaim(snap({ claims: [pvc("data", { cls: "" })], volumes: [pv("classy", { cls: "gold" })] }), "app", "data");
     expect(e.causes.map((c) => c.id)).toEqual(["no-volume", "storage-class"]);
