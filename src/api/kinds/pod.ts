@@ -99,6 +99,9 @@ export const pods: KindDefinition<Pod> = {
       else pod.metadata.ownerReferences = clone(old.metadata.ownerReferences);
       pod.status ??= {};
       if (!pod.status.qosClass && old.status?.qosClass) pod.status.qosClass = old.status.qosClass;
+    } else if (ctx.subresource === "binding") {
+      // pods/binding writes spec.nodeName and the PodScheduled condition together (upstream's
+      // assignPod): a node never sees its pod without the scheduler's condition.
     } else {
       if (old.status === undefined) delete pod.status;
       else pod.status = clone(old.status);

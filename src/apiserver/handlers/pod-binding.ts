@@ -1,6 +1,6 @@
 /**
  * POST pods/{name}/binding: how a scheduler assigns a pod to a node. Sets spec.nodeName once
- * (a second binding is a 409, as upstream) and the PodScheduled condition.
+ * (a second binding is a 409, as upstream) and the PodScheduled condition, in one write.
  */
 import type { KubeObject } from "../../api/types.js";
 import { conflict, StatusError } from "../../api/status.js";
@@ -31,21 +31,13 @@ export function podBindingHandler(reg: RegistryContext): SubresourceHandler {
         if (pod.metadata.deletionTimestamp) throw conflict("pods", info.name, "", `pod ${info.name} is being deleted, cannot be assigned to a host`);
         if (spec.nodeName) throw conflict("pods", info.name, "", `pod ${info.name} is already assigned to node "${spec.nodeName}"`);
         spec.nodeName = node;
-        return pod;
-      },
-    }, { dryRun: query.getAll("dryRun").length > 0, fieldManager: "kube-scheduler", fieldValidation: "Ignore", user, subresource: "binding" });
-    // The condition lives in status, which the main resource cannot change.
-    await updateObject(reg, pods, info.namespace, info.name, {
-      allowCreate: false,
-      desired: (cur: KubeObject | undefined) => {
-        const pod = structuredClone(cur!);
         const status = (pod.status ??= {}) as { conditions?: Condition[] };
         const conds = (status.conditions ?? []).filter((c) => c.type !== "PodScheduled");
         conds.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, "Z") });
         status.conditions = conds;
         return pod;
       },
-    }, { dryRun: query.getAll("dryRun").length > 0, fieldManager: "kube-scheduler", fieldValidation: "Ignore", user, subresource: "status" });
+    }, { dryRun: query.getAll("dryRun").length > 0, fieldManager: "kube-scheduler", fieldValidation: "Ignore", user, subresource: "binding" });
     sendJson(req, res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
   };
 }
