@@ -63,3 +63,27 @@ describe("restart", () => {
     expect(again.AccessPointId).toBe(ap.AccessPointId);
   });
 });
+
+describe("closed at once", () => {
+  it("a service closed within one event-loop turn of starting does not finish creates on a closed store; the next start does", async () => {
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on("uncaughtException", onError);
+    let g: ServiceFixture | undefined;
+    try {
+      g = await startServiceFixture({ preCreateFileSystemIds: ["fs-87654321"] });
+      await g.restart();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(errors).toEqual([]);
+      let state: string | undefined;
+      for (let i = 0; i < 100 && state !== "available"; i++) {
+        state = (await g.client.send(new DescribeFileSystemsCommand({ FileSystemId: "fs-87654321" }))).FileSystems![0].LifeCycleState;
+        if (state !== "available") await new Promise((r) => setImmediate(r));
+      }
+      expect(state).toBe("available");
+    } finally {
+      process.off("uncaughtException", onError);
+      await g?.cleanup();
+    }
+  });
+});

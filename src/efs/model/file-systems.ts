@@ -123,7 +123,8 @@ export class FileSystems {
   /** creating → available once the directory exists (also used at start-up for interrupted creates). */
   finishCreating(id: string): void {
     const fs = this.s.fileSystems.get(id);
-    if (!fs || fs.state !== "creating") return;
+    // A service closed before this deferred step ran finishes the create at its next start.
+    if (!fs || fs.state !== "creating" || this.s.store.isClosed) return;
     this.s.disk.ensure(id);
     fs.state = "available";
     this.s.persist("file-system", fs, fs.id);

@@ -56,6 +56,10 @@ export class MetadataStore {
     this.del = this.db.prepare("DELETE FROM resources WHERE kind = ? AND id = ?");
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Every stored resource of a kind, oldest first. Reads committed state only. */
   load(kind: ResourceKind): StoredResource[] {
     const rows = this.db.prepare("SELECT id, seq, doc FROM resources WHERE kind = ? ORDER BY seq").all(kind) as Array<{ id: string; seq: number; doc: string }>;
