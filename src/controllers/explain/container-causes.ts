@@ -23,14 +23,19 @@ export interface ContainerContext {
 const logs = (c: ContainerContext, name: string, previous: boolean) => `kubectl logs ${c.pod} -c ${name} -n ${c.namespace}${previous ? " --previous" : ""}`;
 
 function imageCause(s: ContainerStatusView, reason: string, c: ContainerContext): Cause {
-  const image = c.image || s.image || "";
+  const wanted = c.image || s.image || "";
+  const failure = c.warnings.map((e) => /^Failed to pull image "([^"]*)": ([\s\S]*)$/.exec(e.message ?? "")).find((m) => m !== null);
+  // The node keeps reporting the last failure until its back-off ends, also after the spec names another image.
+  const image = failure?.[1] ?? wanted;
+  if (image !== wanted) {
+    return { id: "image-changed", message: `container ${s.name}: image "${image}" was not present on the node (${reason}); the pod now names "${wanted}", which the node tries once its back-off ends (up to 5 minutes)`, fixes: [Fix.events(c.namespace, c.pod)] };
+  }
   const fixes = [`docker save ${image} -o image.tar   # on a machine that has the image`, `cistern image import ${image} image.tar`, `kubectl set image pod/${c.pod} ${s.name}=busybox -n ${c.namespace}`];
-  const prefix = `Failed to pull image "${image}": `;
-  const pulled = c.warnings.find((e) => e.message?.startsWith(prefix))?.message?.slice(prefix.length);
-  if (!pulled || pulled.includes("is not present on this node")) {
+  const detail = failure?.[2];
+  if (!detail || detail.includes("is not present on this node")) {
     return { id: "image-not-present", message: `container ${s.name}: image "${image}" is not present on the node (${reason}); Cistern does not pull images: import it, or use busybox, which is built in`, fixes };
   }
-  return { id: "image-unusable", message: `container ${s.name}: image "${image}" cannot be used (${reason}: ${pulled})`, fixes };
+  return { id: "image-unusable", message: `container ${s.name}: image "${image}" cannot be used (${reason}: ${detail})`, fixes };
 }
 
 function configCause(s: ContainerStatusView, reason: string, message: string, c: ContainerContext): Cause {
