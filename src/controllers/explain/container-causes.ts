@@ -32,6 +32,9 @@ function imageCause(s: ContainerStatusView, reason: string, c: ContainerContext)
   }
   const fixes = [`docker save ${image} -o image.tar   # on a machine that has the image`, `cistern image import ${image} image.tar`, `kubectl set image pod/${c.pod} ${s.name}=busybox -n ${c.namespace}`];
   const detail = failure?.[2];
+  if (detail?.includes("install busybox-static")) {
+    return { id: "busybox-missing", message: `container ${s.name}: the built-in busybox image needs the host's static busybox, which is missing (${reason}: ${detail})`, fixes: ["apt-get install -y busybox-static"] };
+  }
   if (!detail || detail.includes("is not present on this node")) {
     return { id: "image-not-present", message: `container ${s.name}: image "${image}" is not present on the node (${reason}); Cistern does not pull images: import it, or use busybox, which is built in`, fixes };
   }

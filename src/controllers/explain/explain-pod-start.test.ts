@@ -115,6 +115,8 @@ describe("cistern explain pod: scheduled but not starting", () => {
     expect(causeOf(waiting("InvalidImageName", "couldn't parse image name"))).toMatchObject({ id: "invalid-image" });
     const refused = explainPod(snap({ pods: [pod({ image: "bad:1", conditions: started, containerStatuses: [waiting("ErrImagePull", "x")] })], events: [warning("Failed", 'Failed to pull image "bad:1": image layer escapes the rootfs')] }), "app", "web").causes[0];
     expect(refused).toMatchObject({ id: "image-unusable", message: 'container c: image "bad:1" cannot be used (ErrImagePull: image layer escapes the rootfs)' });
+    const noBusybox = explainPod(snap({ pods: [pod({ conditions: started, containerStatuses: [waiting("ErrImagePull")] })], events: [warning("Failed", 'Failed to pull image "busybox": busybox image unavailable: cannot read /usr/bin/busybox (install busybox-static)')] }), "app", "web").causes[0];
+    expect(noBusybox).toMatchObject({ id: "busybox-missing", fixes: ["apt-get install -y busybox-static"] });
     // After `kubectl set image`, the node reports the old failure until its back-off ends.
     const changed = explainPod(snap({ pods: [pod({ image: "busybox", conditions: started, containerStatuses: [waiting("ImagePullBackOff")] })], events: [warning("Failed", 'Failed to pull image "nginx:1.27": image "nginx:1.27" is not present on this node')] }), "app", "web").causes[0];
     expect(changed).toMatchObject({ id: "image-changed", message: 'container c: image "nginx:1.27" was not present on the node (ImagePullBackOff); the pod now names "busybox", which the node tries once its back-off ends (up to 5 minutes)' });
