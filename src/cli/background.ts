@@ -9,7 +9,8 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isRunning, readEndpoints } from "./endpoints.js";
 
-const BIN = fileURLToPath(new URL("../../../bin/cistern.js", import.meta.url));
+// Compiled, this file is dist/src/cli/background.js; from source (tsx), src/cli/background.ts.
+const BIN = fileURLToPath(new URL(import.meta.url.endsWith(".ts") ? "../../bin/cistern.js" : "../../../bin/cistern.js", import.meta.url));
 
 export async function startInBackground(dataDirArg: string, upArgs: string[]): Promise<void> {
   const dataDir = resolve(dataDirArg);
