@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { AuditLog, type AuditEntry } from "./audit.js";
 import type { RequestInfo } from "./request-info.js";
 
@@ -30,9 +30,18 @@ describe("audit log", () => {
   it("rotates past the size limit, keeps the newest backups only, and loses no line", async () => {
     const dir = mkdtempSync(join(tmpdir(), "audit-"));
     dirs.push(dir);
+    // Rotations within one millisecond and across the next: a backup's number must never be one
+    // an earlier, pruned backup of the same millisecond had (it would sort as the oldest).
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-11-24T21:03:28.848Z"));
     let log = new AuditLog(join(dir, "audit.log"), { maxSizeBytes: 4096, maxBackups: 3 });
-    for (let i = 0; i < 60; i++) {
-      log.record(entry(`cm-${i}`));
+    try {
+      for (let i = 0; i < 60; i++) {
+        if (i === 45) vi.setSystemTime(new Date("2026-11-24T21:03:28.849Z"));
+        log.record(entry(`cm-${i}`));
+      }
+    } finally {
+      vi.useRealTimers();
     }
     await log.close();
     await new Promise((r) => setTimeout(r, 20));

@@ -7,7 +7,7 @@
  * renamed `audit-<UTC time>-<n>.log` beside it and a new one started. Unlike upstream's default (keep
  * every backup) only the newest `maxBackups` are kept: lease renewals alone write tens of MB a day.
  */
-import { createWriteStream, existsSync, openSync, readdirSync, renameSync, statSync, unlinkSync, type WriteStream } from "node:fs";
+import { createWriteStream, openSync, readdirSync, renameSync, statSync, unlinkSync, type WriteStream } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { randomUUID } from "node:crypto";
 import type { RequestInfo } from "./request-info.js";
@@ -81,10 +81,14 @@ export class AuditLog {
     const stem = basename(this.path, ext);
     const stamp = new Date().toISOString().replace(/:/g, "-").replace("Z", "");
     // Two rotations within a millisecond must not overwrite the first backup; names sort by age.
-    const named = (n: number) => join(dirname(this.path), `${stem}-${stamp}-${String(n).padStart(4, "0")}${ext}`);
-    let n = 0;
-    while (existsSync(named(n))) n++;
-    const target = named(n);
+    // The counter follows the newest backup of this millisecond, never a freed lower number: a
+    // reused number would sort as the oldest backup and be pruned at once.
+    const prefix = `${stem}-${stamp}-`;
+    const taken = readdirSync(dirname(this.path))
+      .filter((f) => f.startsWith(prefix) && f.endsWith(ext))
+      .map((f) => Number(f.slice(prefix.length, f.length - ext.length)))
+      .filter((n) => Number.isInteger(n));
+    const target = join(dirname(this.path), `${prefix}${String(taken.length ? Math.max(...taken) + 1 : 0).padStart(4, "0")}${ext}`);
     try {
       renameSync(this.path, target);
     } catch {
