@@ -48,6 +48,10 @@ const EFS_FAILPOINTS: FailpointChoice[] = [
   { name: "efs.meta.after-commit", hits: [1, 30] },
 ];
 
+// Between a container's create and its start (the node agent runs inside `cistern up`); an incarnation
+// creates only a few containers, so the hit comes early.
+const NODE_FAILPOINTS: FailpointChoice[] = [{ name: "node.runtime.afterCreate", hits: [1, 3] }];
+
 function plan(kills: number, failpoints: FailpointChoice[], lifeMs: [number, number]): KillPlan {
   return { kills, failpointShare: 0.5, failpoints, lifeMs };
 }
@@ -111,7 +115,7 @@ export function leakedClientMounts(efs: { mounts: { MountId: string; NodeId?: st
 export function podScenario(): Scenario<PodOutcome> {
   return {
     name: "pods",
-    plan: plan(sizes.podKills, [...STORE_FAILPOINTS, ...EFS_FAILPOINTS], [2000, 8000]),
+    plan: plan(sizes.podKills, [...STORE_FAILPOINTS, ...EFS_FAILPOINTS, ...NODE_FAILPOINTS], [2000, 8000]),
     watched: ["pods", "persistentvolumeclaims"],
     listed: ["pods", "persistentvolumes", "persistentvolumeclaims", "namespaces", "storageclasses"],
     basePaths: [POD_CLASS.basePath],
