@@ -20,6 +20,8 @@ import {
 } from "./http/discovery.js";
 import { OpenApiServer } from "./http/openapi.js";
 import { handleResource, type ResourceHandlerContext } from "./handlers/resource.js";
+import { handleAuthorizationReview } from "./handlers/access-reviews.js";
+import { AUTHORIZATION_GROUP, AUTHORIZATION_RESOURCES } from "./handlers/authorization-resources.js";
 import type { UserInfo } from "./registry/admission.js";
 import { ApiMetrics } from "./http/metrics.js";
 import type { RbacAuthorizer } from "./auth/rbac/authorizer.js";
@@ -56,6 +58,8 @@ export interface ServerDeps {
 export function createHttpsServer(tls: { cert: string; key: string }, deps: ServerDeps): https.Server {
   const openapi = new OpenApiServer(deps.resources);
   const metrics = new ApiMetrics();
+  // Discovery also lists the create-only review kinds, which are not stored kinds.
+  const discoverable = [...deps.resources, ...AUTHORIZATION_RESOURCES];
   const server = https.createServer({ cert: tls.cert, key: tls.key, keepAlive: true, requestTimeout: 0, maxHeaderSize: MAX_REQUEST_HEAD_BYTES });
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
@@ -91,22 +95,22 @@ export function createHttpsServer(tls: { cert: string; key: string }, deps: Serv
         if (path.startsWith("/openapi/")) return openapi.serve(req, res, path, query);
         const accept = negotiate(req.headers.accept);
         if (path === "/api") {
-          if (accept.aggregatedDiscovery) return sendJson(req, res, 200, aggregatedCore(deps.resources), {}, AGGREGATED_CONTENT_TYPE);
+          if (accept.aggregatedDiscovery) return sendJson(req, res, 200, aggregatedCore(discoverable), {}, AGGREGATED_CONTENT_TYPE);
           return sendJson(req, res, 200, legacyApiVersions(`${req.socket.localAddress}:${req.socket.localPort}`));
         }
         if (path === "/apis") {
-          if (accept.aggregatedDiscovery) return sendJson(req, res, 200, aggregatedGroups(deps.resources), {}, AGGREGATED_CONTENT_TYPE);
-          return sendJson(req, res, 200, legacyApiGroupList(deps.resources));
+          if (accept.aggregatedDiscovery) return sendJson(req, res, 200, aggregatedGroups(discoverable), {}, AGGREGATED_CONTENT_TYPE);
+          return sendJson(req, res, 200, legacyApiGroupList(discoverable));
         }
         if (!info.isResourceRequest) {
           if (info.apiPrefix === "api" && info.version) {
-            const list = legacyResourceList(deps.resources, "", info.version);
+            const list = legacyResourceList(discoverable, "", info.version);
             if (list) return sendJson(req, res, 200, list);
           } else if (info.apiPrefix === "apis" && info.group && !info.version) {
-            const g = legacyApiGroup(deps.resources, info.group);
+            const g = legacyApiGroup(discoverable, info.group);
             if (g) return sendJson(req, res, 200, g);
           } else if (info.apiPrefix === "apis" && info.version) {
-            const list = legacyResourceList(deps.resources, info.group, info.version);
+            const list = legacyResourceList(discoverable, info.group, info.version);
             if (list) return sendJson(req, res, 200, list);
           }
           throw new StatusError(404, "NotFound", "the server could not find the requested resource");
@@ -115,6 +119,7 @@ export function createHttpsServer(tls: { cert: string; key: string }, deps: Serv
           const release = deps.limiter.startWatch(user!);
           res.on("close", release);
         }
+        if (info.group === AUTHORIZATION_GROUP) return await handleAuthorizationReview(req, res, info, user!, deps.authz);
         await handleResource(req, res, info, query, user!, deps.handlerContext);
       } catch (err) {
         if (err instanceof StatusError) {

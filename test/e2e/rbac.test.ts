@@ -1,7 +1,8 @@
 /**
  * Authentication and RBAC through real kubectl: no anonymous access, ServiceAccount tokens from
  * `kubectl create token`, a ServiceAccount bound only to `view` in namespace a cannot list claims
- * in b, cannot exec into a's pods, cannot write, and cannot grant itself more (escalation).
+ * in b, cannot exec into a's pods, cannot write, and cannot grant itself more (escalation);
+ * `kubectl auth can-i` (access and rules reviews) gives the same answers those requests get.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCistern, type CisternProcess } from "./support/cistern-process.js";
@@ -75,6 +76,70 @@ describe("authentication", () => {
     const after = await c.kubectl(["--token", t, "get", "pods", "-n", "a"]);
     expect(after.code).not.toBe(0);
     expect(after.stderr).toContain("Unauthorized");
+  });
+});
+
+// Before the escalation test below, which grants the viewer `edit` (and so pods/exec) in a.
+describe("kubectl auth can-i (authorization.k8s.io/v1 reviews)", () => {
+  it("answers for the view ServiceAccount as its real requests are decided", async () => {
+    const own = await asViewer(["auth", "can-i", "list", "persistentvolumeclaims", "-n", "a"]);
+    expect(own.stdout.trim(), own.stderr).toBe("yes");
+    expect(own.code).toBe(0);
+    const other = await asViewer(["auth", "can-i", "list", "persistentvolumeclaims", "-n", "b"]);
+    expect(other.stdout.trim(), other.stderr).toBe("no");
+    expect(other.code).toBe(1);
+    const exec = await asViewer(["auth", "can-i", "create", "pods/exec", "-n", "a"]);
+    expect(exec.stdout.trim(), exec.stderr).toBe("no");
+    expect(exec.code).toBe(1);
+    const pvs = await asViewer(["auth", "can-i", "get", "persistentvolumes"]);
+    expect(pvs.stdout.trim(), pvs.stderr).toBe("no");
+  });
+
+  it("answers yes for the admin (system:masters)", async () => {
+    for (const args of [["create", "pods/exec", "-n", "a"], ["list", "persistentvolumeclaims", "-n", "b"], ["*", "*", "--all-namespaces"]]) {
+      const r = await c.kubectl(["auth", "can-i", ...args]);
+      expect(r.stdout.trim(), `${args.join(" ")}: ${r.stderr}`).toBe("yes");
+      expect(r.code).toBe(0);
+    }
+  });
+
+  it("lists the viewer's rules in a namespace (SelfSubjectRulesReview)", async () => {
+    const r = await asViewer(["auth", "can-i", "--list", "-n", "a"]);
+    expect(r.code, r.stderr).toBe(0);
+    const row = (resource: string) => r.stdout.split("\n").find((l) => l.trim().split(/\s+/)[0] === resource) ?? "";
+    expect(row("persistentvolumeclaims")).toContain("[get list watch]");
+    expect(row("selfsubjectaccessreviews.authorization.k8s.io")).toContain("[create]");
+    expect(r.stdout).not.toMatch(/^secrets\s/m);
+    const none = await asViewer(["auth", "can-i", "--list", "-n", "b"]);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout).not.toContain("persistentvolumeclaims");
+  });
+
+  it("answers SubjectAccessReviews for cluster admins only", async () => {
+    const api = rawClient(c.dataDir, c.url);
+    const sar = (resourceAttributes: Record<string, string>) => ({
+      apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview",
+      spec: { user: "system:serviceaccount:a:viewer", groups: ["system:serviceaccounts", "system:authenticated"], resourceAttributes },
+    });
+    const yes = await api.request("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", sar({ namespace: "a", verb: "list", resource: "persistentvolumeclaims" }));
+    expect(yes.status, yes.body).toBe(201);
+    expect(JSON.parse(yes.body).status).toEqual({ allowed: true, reason: 'RBAC: allowed by RoleBinding "viewer-view/a" of ClusterRole "view" to ServiceAccount "viewer/a"' });
+    const no = await api.request("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", sar({ namespace: "b", verb: "list", resource: "persistentvolumeclaims" }));
+    expect(JSON.parse(no.body).status).toEqual({ allowed: false });
+    const asSa = await api.request("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", sar({ namespace: "a", verb: "list", resource: "pods" }), { Authorization: `Bearer ${token}` });
+    expect(asSa.status).toBe(403);
+    expect(JSON.parse(asSa.body).message).toContain('cannot create resource "subjectaccessreviews" in API group "authorization.k8s.io" at the cluster scope');
+    const listed = await api.request("GET", "/apis/authorization.k8s.io/v1/subjectaccessreviews");
+    expect(listed.status).toBe(405);
+    api.close();
+  });
+
+  it("serves the group in discovery with create-only resources", async () => {
+    const r = await c.kubectl(["api-resources", "--api-group=authorization.k8s.io", "-o", "wide"]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const res of ["localsubjectaccessreviews", "selfsubjectaccessreviews", "selfsubjectrulesreviews", "subjectaccessreviews"]) {
+      expect(r.stdout).toMatch(new RegExp(`^${res}\\s.*\\sauthorization\\.k8s\\.io/v1\\s.*\\screate\\s*$`, "m"));
+    }
   });
 });
 

@@ -11,6 +11,8 @@ import { ruleAllows } from "./rules.js";
 import type { Attributes, PolicyRule, RoleRef, Subject } from "./types.js";
 
 interface Binding {
+  kind: "ClusterRoleBinding" | "RoleBinding";
+  name: string;
   namespace?: string;
   roleRef: RoleRef;
   subjects: Subject[];
@@ -48,6 +50,8 @@ export class RbacAuthorizer {
     ]);
     const rules = (o: KubeObject) => ((o as { rules?: PolicyRule[] }).rules ?? []);
     const binding = (o: KubeObject): Binding => ({
+      kind: o.metadata.namespace ? "RoleBinding" : "ClusterRoleBinding",
+      name: o.metadata.name ?? "",
       namespace: o.metadata.namespace,
       roleRef: (o as unknown as { roleRef: RoleRef }).roleRef,
       subjects: (o as unknown as { subjects?: Subject[] }).subjects ?? [],
@@ -88,24 +92,57 @@ export class RbacAuthorizer {
     return snap.roles.get(`${ns}/${ref.name}`) ?? [];
   }
 
-  /** Every rule the user holds where the request would apply (for escalation checks). */
-  async rulesFor(user: Attributes["user"], namespace: string): Promise<PolicyRule[]> {
-    if (user.groups.includes(MASTERS)) return [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, { nonResourceURLs: ["*"], verbs: ["*"] }];
+  /**
+   * Visits every binding of the user that applies in `namespace` (cluster bindings first, as
+   * upstream's rule resolver), with the rules of its role; stops when `visit` returns true.
+   */
+  private async visitRules(user: Attributes["user"], namespace: string, visit: (rules: PolicyRule[], source: () => string) => boolean): Promise<void> {
     const snap = await this.current();
-    const out: PolicyRule[] = [];
-    for (const b of snap.clusterBindings) if (b.subjects.some((s) => RbacAuthorizer.subjectMatches(s, user))) out.push(...this.rulesOf(snap, b.roleRef));
-    if (namespace) {
-      for (const b of snap.bindingsByNamespace.get(namespace) ?? []) {
-        if (b.subjects.some((s) => RbacAuthorizer.subjectMatches(s, user, namespace))) out.push(...this.rulesOf(snap, b.roleRef, namespace));
+    for (const b of snap.clusterBindings) {
+      for (const s of b.subjects) {
+        if (RbacAuthorizer.subjectMatches(s, user) && visit(this.rulesOf(snap, b.roleRef), () => describeGrant(b, s))) return;
       }
     }
+    if (!namespace) return;
+    for (const b of snap.bindingsByNamespace.get(namespace) ?? []) {
+      for (const s of b.subjects) {
+        if (RbacAuthorizer.subjectMatches(s, user, namespace) && visit(this.rulesOf(snap, b.roleRef, namespace), () => describeGrant(b, s))) return;
+      }
+    }
+  }
+
+  /** Every rule the user holds where the request would apply (for escalation checks and rules reviews). */
+  async rulesFor(user: Attributes["user"], namespace: string): Promise<PolicyRule[]> {
+    if (user.groups.includes(MASTERS)) return [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }, { nonResourceURLs: ["*"], verbs: ["*"] }];
+    const out: PolicyRule[] = [];
+    // A binding lists a subject once per match; a role's rules are counted once per binding.
+    const seen = new Set<PolicyRule[]>();
+    await this.visitRules(user, namespace, (rules) => {
+      if (!seen.has(rules)) out.push(...rules);
+      seen.add(rules);
+      return false;
+    });
     return out;
   }
 
+  /**
+   * The decision a request with these attributes gets, and upstream's reason for it: empty for
+   * system:masters (the privileged-group authorizer) and for a denial (RBAC has no opinion),
+   * `RBAC: allowed by <binding> of <role> to <subject>` otherwise.
+   */
+  async decide(a: Attributes): Promise<{ allowed: boolean; reason: string }> {
+    if (a.user.groups.includes(MASTERS)) return { allowed: true, reason: "" };
+    let reason = "";
+    await this.visitRules(a.user, a.resourceRequest ? a.namespace : "", (rules, source) => {
+      if (!rules.some((r) => ruleAllows(r, a))) return false;
+      reason = `RBAC: allowed by ${source()}`;
+      return true;
+    });
+    return { allowed: reason !== "", reason };
+  }
+
   async allowed(a: Attributes): Promise<boolean> {
-    if (a.user.groups.includes(MASTERS)) return true;
-    const rules = await this.rulesFor(a.user, a.resourceRequest ? a.namespace : "");
-    return rules.some((r) => ruleAllows(r, a));
+    return (await this.decide(a)).allowed;
   }
 
   /** Throws upstream's 403 when the request is not allowed. */
@@ -113,6 +150,13 @@ export class RbacAuthorizer {
     if (await this.allowed(a)) return;
     throw forbidden(forbiddenMessage(a));
   }
+}
+
+/** As upstream's binding describers: `RoleBinding "b/ns" of ClusterRole "view" to ServiceAccount "sa/ns"`. */
+function describeGrant(b: Binding, s: Subject): string {
+  const binding = b.kind === "RoleBinding" ? `RoleBinding "${b.name}/${b.namespace}"` : `ClusterRoleBinding "${b.name}"`;
+  const subject = s.kind === "ServiceAccount" ? `ServiceAccount "${s.name}/${s.namespace ?? b.namespace ?? ""}"` : `${s.kind} "${s.name}"`;
+  return `${binding} of ${b.roleRef.kind} "${b.roleRef.name}" to ${subject}`;
 }
 
 /** `pods "x" is forbidden: User "u" cannot create resource "pods/exec" in API group "" in the namespace "a"` */
