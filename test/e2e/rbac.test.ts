@@ -50,7 +50,7 @@ afterAll(async () => {
   c?.cleanup();
 });
 
-const asViewer = (args: string[]) => c.kubectl(["--token", token, ...args]);
+const asViewer = (args: string[], opts: { input?: string } = {}) => c.kubectl(["--token", token, ...args], opts);
 
 describe("authentication", () => {
   it("refuses requests without a valid token, but serves /version and /healthz", async () => {
@@ -132,6 +132,17 @@ describe("kubectl auth can-i (authorization.k8s.io/v1 reviews)", () => {
     const listed = await api.request("GET", "/apis/authorization.k8s.io/v1/subjectaccessreviews");
     expect(listed.status).toBe(405);
     api.close();
+  });
+
+  it("answers a review posted with kubectl create, and explains its fields (OpenAPI v3)", async () => {
+    const r = await asViewer(["create", "--validate=false", "-o", "json", "-f", "-"], {
+      input: "apiVersion: authorization.k8s.io/v1\nkind: SelfSubjectAccessReview\nspec:\n  nonResourceAttributes: {path: /apis, verb: get}\n",
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).status).toEqual({ allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "system:discovery" of ClusterRole "system:discovery" to Group "system:authenticated"' });
+    const explain = await c.kubectl(["explain", "selfsubjectaccessreview.spec.resourceAttributes"]);
+    expect(explain.code, explain.stderr).toBe(0);
+    expect(explain.stdout).toContain("subresource");
   });
 
   it("serves the group in discovery with create-only resources", async () => {

@@ -9,6 +9,10 @@ import { StatusError } from "../../api/status.js";
 import { openApiV2Document, openApiV3Document } from "../../api/index.js";
 import type { ResourceTraits } from "../../api/types.js";
 import { sendJson } from "./respond.js";
+import { authorizationOpenApiDocument } from "./openapi-authorization.js";
+
+/** Group/versions served by handlers rather than stored kinds, with their own documents. */
+const HANDLER_DOCUMENTS: Record<string, () => unknown> = { "apis/authorization.k8s.io/v1": authorizationOpenApiDocument };
 
 interface CachedDoc {
   body: Buffer;
@@ -24,19 +28,26 @@ export class OpenApiServer {
   private gvPaths(): string[] {
     const seen = new Set<string>();
     for (const r of this.resources) seen.add(r.group ? `apis/${r.group}/${r.version}` : `api/${r.version}`);
+    for (const p of Object.keys(HANDLER_DOCUMENTS)) seen.add(p);
     return [...seen].sort();
   }
 
   private doc(path: string): CachedDoc | undefined {
-    let d = this.v3.get(path);
+    const d = this.v3.get(path);
     if (d) return d;
+    const handlerDoc = HANDLER_DOCUMENTS[path];
+    if (handlerDoc) return this.remember(path, handlerDoc());
     const m = /^(?:api\/(v\d\w*)|apis\/([^/]+)\/(v\d\w*))$/.exec(path);
     if (!m) return undefined;
     const group = m[2] ?? "";
     const version = m[1] ?? m[3];
     if (!this.resources.some((r) => r.group === group && r.version === version)) return undefined;
-    const body = Buffer.from(JSON.stringify(openApiV3Document(group, version)));
-    d = { body, hash: createHash("sha512").update(body).digest("hex").slice(0, 128).toUpperCase() };
+    return this.remember(path, openApiV3Document(group, version));
+  }
+
+  private remember(path: string, doc: unknown): CachedDoc {
+    const body = Buffer.from(JSON.stringify(doc));
+    const d = { body, hash: createHash("sha512").update(body).digest("hex").slice(0, 128).toUpperCase() };
     this.v3.set(path, d);
     return d;
   }
