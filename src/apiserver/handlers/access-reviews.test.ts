@@ -154,6 +154,21 @@ describe("SubjectAccessReview and LocalSubjectAccessReview", () => {
     expect(masters.body.status).toEqual({ allowed: true });
   });
 
+  it("reads a protobuf SubjectAccessReview with groups, uid and extra", async () => {
+    const body = kubernetesBody("authorization.k8s.io/v1", "SubjectAccessReview", (w) =>
+      w.message(1, objectMeta("")).message(2, (s) => s
+        .message(1, (r) => r.string(1, "a").string(2, "get").string(5, "pods").string(7, "p1"))
+        .string(3, VIEWER.name).string(4, "system:authenticated").string(6, "uid-1")
+        .mapEntry(5, "scopes", (e) => e.string(1, "x").string(1, "y"))));
+    const r = await post(SAR, body, ADMIN, { contentType: "application/vnd.kubernetes.protobuf" });
+    expect(r.code).toBe(201);
+    expect(r.body.spec).toEqual({
+      resourceAttributes: { namespace: "a", verb: "get", resource: "pods", name: "p1" },
+      user: VIEWER.name, groups: ["system:authenticated"], uid: "uid-1", extra: { scopes: ["x", "y"] },
+    });
+    expect(r.body.status.allowed).toBe(true);
+  });
+
   it("needs a user or group", async () => {
     const r = await post(SAR, sar(listClaims("a")), ADMIN);
     expect(r.code).toBe(422);
