@@ -56,12 +56,14 @@ async function afterAccepted(collection: string, created: any, input: string): P
 }
 
 describe("hostile manifests", () => {
-  it("has a template for every kind the server serves", async () => {
+  // Stored kinds: create-only reviews (authorization.k8s.io) store nothing and cannot be read back; their
+  // hostile bodies are covered by src/apiserver/handlers/access-reviews.test.ts.
+  it("has a template for every kind the server stores", async () => {
     const served: string[] = [];
     const core = await api.must("GET", "/api/v1");
     const groups = await api.must("GET", "/apis");
     const lists = [core, ...(await Promise.all(groups.groups.map((g: any) => api.must("GET", `/apis/${g.preferredVersion.groupVersion}`))))];
-    for (const l of lists) for (const r of l.resources) if (!r.name.includes("/") && r.verbs.includes("create")) served.push(r.kind);
+    for (const l of lists) for (const r of l.resources) if (!r.name.includes("/") && r.verbs.includes("create") && r.verbs.includes("get")) served.push(r.kind);
     expect(served.sort()).toEqual(KIND_NAMES);
   });
 
