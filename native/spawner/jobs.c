@@ -362,15 +362,20 @@ void handle_request(struct field *f, int n) {
 
 /* ---- completion ---- */
 
+/* The answer for a job whose program could not be executed: "error", errno, message. */
+static void ob_exec_error(struct outbuf *o, const struct job *j) {
+  char msg[PATH_MAX + 64];
+  snprintf(msg, sizeof msg, "exec %s: %s", j->what, strerror(j->exec_errno));
+  ob_field_str(o, "error");
+  ob_field_long(o, j->exec_errno);
+  ob_field_str(o, msg);
+}
+
 static void finish_run(struct job *j) {
   struct outbuf o = {0};
   ob_field_str(&o, j->id);
   if (j->exec_errno) {
-    char msg[PATH_MAX + 64];
-    snprintf(msg, sizeof msg, "exec %s: %s", j->what, strerror(j->exec_errno));
-    ob_field_str(&o, "error");
-    ob_field_long(&o, j->exec_errno);
-    ob_field_str(&o, msg);
+    ob_exec_error(&o, j);
   } else {
     int code = -1, sig = 0;
     if (WIFEXITED(j->wstatus)) code = WEXITSTATUS(j->wstatus);
@@ -390,11 +395,7 @@ static void finish_start(struct job *j, int timed_out) {
   struct outbuf o = {0};
   ob_field_str(&o, j->id);
   if (j->exec_errno) {
-    char msg[PATH_MAX + 64];
-    snprintf(msg, sizeof msg, "exec %s: %s", j->what, strerror(j->exec_errno));
-    ob_field_str(&o, "error");
-    ob_field_long(&o, j->exec_errno);
-    ob_field_str(&o, msg);
+    ob_exec_error(&o, j);
   } else {
     ob_field_str(&o, timed_out ? "timeout" : "started");
     ob_field_long(&o, (long)j->pid);

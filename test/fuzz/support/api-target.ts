@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { MAX_REQUEST_HEAD_BYTES, startApiServer, type ApiServer } from "../../../src/apiserver/index.js";
 import { openBackend, type Backend } from "../../../src/store/index.js";
 import { ensureServerCert } from "../../../src/lib/pki.js";
+import { sendRaw } from "./raw-request.js";
 
 export interface RawReply {
   status: number;
@@ -34,8 +35,7 @@ export interface ApiTarget {
   close(): Promise<void>;
 }
 
-/** Past this a request counts as a hang. */
-export const HANG_MS = 15_000;
+export { HANG_MS } from "./raw-request.js";
 
 export async function startApiTarget(): Promise<ApiTarget> {
   const dir = mkdtempSync(join(tmpdir(), "cistern-fuzz-api-"));
@@ -56,38 +56,12 @@ export async function startApiTarget(): Promise<ApiTarget> {
   const agent = new https.Agent({ keepAlive: true, ca: cert.caPem, maxSockets: 8 });
   const base = new URL(api.url);
 
-  const request = (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}) =>
-    new Promise<RawReply>((resolve, reject) => {
-      const req = https.request(
-        { host: base.hostname, port: base.port, path, method, agent, headers: { Authorization: `Bearer ${token}`, Accept: "application/json", ...headers } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (d: Buffer) => chunks.push(d));
-          res.on("end", () => {
-            clearTimeout(timer);
-            const text = Buffer.concat(chunks).toString("utf8");
-            let json: unknown;
-            try {
-              json = text ? JSON.parse(text) : undefined;
-            } catch {
-              json = undefined;
-            }
-            const head = method.length + path.length + Object.entries(headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 200);
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, oversizeHead: head > MAX_REQUEST_HEAD_BYTES });
-          });
-          res.on("error", (e) => {
-            clearTimeout(timer);
-            reject(e);
-          });
-        },
-      );
-      const timer = setTimeout(() => req.destroy(new Error(`hang: ${method} ${path.slice(0, 200)} gave no answer in ${HANG_MS} ms`)), HANG_MS);
-      req.on("error", (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      req.end(body);
-    });
+  const request = async (method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<RawReply> => {
+    const options = { host: base.hostname, port: base.port, path, method, agent, headers: { Authorization: `Bearer ${token}`, Accept: "application/json", ...headers } };
+    const answer = await sendRaw(https.request, options, body, `${method} ${path.slice(0, 200)}`);
+    const head = method.length + path.length + Object.entries(headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 200);
+    return { ...answer, oversizeHead: head > MAX_REQUEST_HEAD_BYTES };
+  };
 
   return {
     url: api.url,

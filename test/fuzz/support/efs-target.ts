@@ -13,7 +13,7 @@ import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { startEfsService, type EfsService } from "../../../src/efs/index.js";
 import { createLogger } from "../../../src/lib/log.js";
-import { HANG_MS } from "./api-target.js";
+import { sendRaw } from "./raw-request.js";
 
 export const REGION = "us-east-1";
 
@@ -94,31 +94,10 @@ export async function startEfsTarget(): Promise<EfsTarget> {
     o.tamper?.(wire);
     // Always framed: Node sends a GET/OPTIONS body unframed otherwise, and the server reads it as the next request.
     wire.headers["content-length"] = String(Buffer.byteLength(wire.body));
-    return new Promise<EfsReply>((resolve, reject) => {
-      const req = http.request({ host: base.hostname, port: base.port, method: wire.method, path: wire.path + (wire.query ? `?${wire.query}` : ""), headers: wire.headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (d: Buffer) => chunks.push(d));
-        res.on("end", () => {
-          clearTimeout(timer);
-          const text = Buffer.concat(chunks).toString("utf8");
-          let json: unknown;
-          try {
-            json = text ? JSON.parse(text) : undefined;
-          } catch {
-            json = undefined;
-          }
-          const head = wire.path.length + wire.query.length + Object.entries(wire.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 100);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, oversizeHead: head > http.maxHeaderSize });
-        });
-        res.on("error", reject);
-      });
-      const timer = setTimeout(() => req.destroy(new Error(`hang: ${method} ${path} gave no answer in ${HANG_MS} ms`)), HANG_MS);
-      req.on("error", (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      req.end(wire.body === "" ? undefined : wire.body);
-    });
+    const options = { host: base.hostname, port: base.port, method: wire.method, path: wire.path + (wire.query ? `?${wire.query}` : ""), headers: wire.headers, agent };
+    const answer = await sendRaw(http.request, options, wire.body === "" ? undefined : wire.body, `${method} ${path}`);
+    const head = wire.path.length + wire.query.length + Object.entries(wire.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 100);
+    return { ...answer, oversizeHead: head > http.maxHeaderSize };
   }
 
   function snapshot(): string {
